@@ -1,0 +1,90 @@
+// Copyright 2026 The Runnel Authors.
+//
+// The implementation-independent parts of runnel/file_system.h.
+#include "runnel/file_system.h"
+
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+#include "io/errors.h"
+#include "io/path.h"
+
+namespace runnel {
+
+OpenOptions OpenOptions::ReadOnly() {
+  OpenOptions o;
+  o.read_only = true;
+  return o;
+}
+
+OpenOptions OpenOptions::ReadWrite() { return OpenOptions(); }
+
+OpenOptions OpenOptions::Create() {
+  OpenOptions o;
+  o.create = true;
+  return o;
+}
+
+OpenOptions OpenOptions::CreateNew() {
+  OpenOptions o;
+  o.create = true;
+  o.exclusive = true;
+  return o;
+}
+
+OpenOptions OpenOptions::CreateTruncate() {
+  OpenOptions o;
+  o.create = true;
+  o.truncate = true;
+  return o;
+}
+
+absl::Status MappedRegion::CheckSyncRange(size_t offset_in_region,
+                                          size_t length) const {
+  if (offset_in_region > size_ || length > size_ - offset_in_region) {
+    return internal::PathError(
+        absl::StatusCode::kOutOfRange, "msync", path_,
+        absl::StrCat("range ", internal::RangeDetail(offset_in_region, length),
+                     " is outside the mapped region of ", size_, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FileSystem::CreateDirs(absl::string_view path) {
+  const internal::ParsedPath parsed = internal::ParsePath(path);
+  if (path.empty()) return internal::IoError(ENOENT, "mkdir", path);
+  if (parsed.parts.empty()) return absl::OkStatus();  // "/" or ".".
+  std::string prefix = parsed.absolute ? "/" : "";
+  for (const std::string& part : parsed.parts) {
+    prefix = internal::JoinPath(prefix, part);
+    absl::StatusOr<bool> is_dir = IsDirectory(prefix);
+    if (is_dir.ok()) {
+      if (!*is_dir) return internal::IoError(ENOTDIR, "mkdir", prefix);
+      continue;
+    }
+    if (!absl::IsNotFound(is_dir.status())) return is_dir.status();
+    absl::Status created = CreateDir(prefix);
+    // Someone else may have created it in between: fine if it is a directory.
+    if (absl::IsAlreadyExists(created)) {
+      is_dir = IsDirectory(prefix);
+      if (is_dir.ok() && *is_dir) continue;
+    }
+    if (!created.ok()) return created;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FileSystem::RemoveAll(absl::string_view path) {
+  absl::StatusOr<bool> is_dir = IsDirectory(path);
+  if (!is_dir.ok()) return is_dir.status();
+  if (!*is_dir) return RemoveFile(path);
+  absl::StatusOr<std::vector<std::string>> names = ListDir(path);
+  if (!names.ok()) return names.status();
+  for (const std::string& name : *names) {
+    absl::Status removed = RemoveAll(internal::JoinPath(path, name));
+    if (!removed.ok() && !absl::IsNotFound(removed)) return removed;
+  }
+  return RemoveDir(path);
+}
+
+}  // namespace runnel
