@@ -106,7 +106,8 @@ class FaultRegion final : public MappedRegion {
   FaultRegion(FaultInjectionState* fs, std::unique_ptr<MappedRegion> base,
               CrashModel::NodeId node, uint64_t epoch)
       : MappedRegion(base->path(), const_cast<char*>(base->data()),
-                     base->size(), base->offset(), base->mode()),
+                     base->size(), base->offset(), base->mode(),
+                     base->capacity()),
         fs_(fs),
         base_(std::move(base)),
         node_(node),
@@ -125,6 +126,20 @@ class FaultRegion final : public MappedRegion {
       fs_->model_.RangeSynced(node_, offset() + offset_in_region,
                               string_view(data() + offset_in_region, length));
     }
+    return status;
+  }
+
+  // Growing maps more of the file: counted and failable like a Map.
+  absl::Status Grow(size_t new_size) override {
+    MutexLock lock(&fs_->mu_);
+    absl::Status status =
+        fs_->BeginOnHandle(epoch_, {FaultOp::kMap,
+                                    "grow map",
+                                    path(),
+                                    {},
+                                    RangeDetail(offset(), new_size)});
+    if (status.ok()) status = base_->Grow(new_size);
+    if (status.ok()) set_size(base_->size());
     return status;
   }
 
@@ -186,9 +201,8 @@ class FaultFile final : public File {
     return status.ok() ? base_->Reserve(offset, length) : status;
   }
   absl::Status Sync() override;
-  absl::StatusOr<std::unique_ptr<MappedRegion>> Map(uint64_t offset,
-                                                    size_t length,
-                                                    MapMode mode) override;
+  absl::StatusOr<std::unique_ptr<MappedRegion>> MapGrowable(
+      uint64_t offset, size_t length, size_t capacity, MapMode mode) override;
   absl::Status Close() override {
     MutexLock lock(&fs_->mu_);
     absl::Status status = Begin(FaultOp::kClose, "close", "");
@@ -220,15 +234,14 @@ absl::Status FaultFile::Sync() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<MappedRegion>> FaultFile::Map(uint64_t offset,
-                                                             size_t length,
-                                                             MapMode mode) {
+absl::StatusOr<std::unique_ptr<MappedRegion>> FaultFile::MapGrowable(
+    uint64_t offset, size_t length, size_t capacity, MapMode mode) {
   MutexLock lock(&fs_->mu_);
   absl::Status status =
       Begin(FaultOp::kMap, "map", RangeDetail(offset, length));
   if (!status.ok()) return status;
   absl::StatusOr<std::unique_ptr<MappedRegion>> region =
-      base_->Map(offset, length, mode);
+      base_->MapGrowable(offset, length, capacity, mode);
   if (!region.ok()) return region.status();
   return std::unique_ptr<MappedRegion>(
       new FaultRegion(fs_, *std::move(region), node_, epoch_));

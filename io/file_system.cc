@@ -41,13 +41,22 @@ OpenOptions OpenOptions::CreateTruncate() {
 
 absl::Status MappedRegion::CheckSyncRange(size_t offset_in_region,
                                           size_t length) const {
-  if (offset_in_region > size_ || length > size_ - offset_in_region) {
+  const size_t size = this->size();
+  if (offset_in_region > size || length > size - offset_in_region) {
     return internal::PathError(
         absl::StatusCode::kOutOfRange, "msync", path_,
         absl::StrCat("range ", internal::RangeDetail(offset_in_region, length),
-                     " is outside the mapped region of ", size_, " bytes"));
+                     " is outside the mapped region of ", size, " bytes"));
   }
   return absl::OkStatus();
+}
+
+absl::Status MappedRegion::Grow(size_t new_size) {
+  if (new_size <= size()) return absl::OkStatus();
+  return internal::PathError(
+      absl::StatusCode::kFailedPrecondition, "grow map", path_,
+      absl::StrCat("cannot grow to ", new_size, " bytes beyond capacity ",
+                   capacity_, " (map it with File::MapGrowable)"));
 }
 
 absl::Status FileSystem::CreateDirs(absl::string_view path) {

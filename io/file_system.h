@@ -50,6 +50,7 @@
 #ifndef RUNNEL_IO_FILE_SYSTEM_H_
 #define RUNNEL_IO_FILE_SYSTEM_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -101,7 +102,12 @@ class MappedRegion {
   char* mutable_data() const {
     return mode_ == MapMode::kReadWrite ? data_ : nullptr;
   }
-  size_t size() const { return size_; }
+  // Mapped bytes. Only Grow changes it (readers on other threads must get
+  // sizes through their own synchronization, e.g. a published end offset).
+  size_t size() const { return size_.load(std::memory_order_acquire); }
+  // The most the region can Grow to without moving (== size() for a plain
+  // Map).
+  size_t capacity() const { return capacity_; }
   uint64_t offset() const { return offset_; }
   MapMode mode() const { return mode_; }
   const std::string& path() const { return path_; }
@@ -111,14 +117,24 @@ class MappedRegion {
   // range does not lie inside the region.
   virtual absl::Status Sync(size_t offset_in_region, size_t length) = 0;
 
+  // Extends the mapping in place to `new_size` bytes (data() does not move):
+  // only for regions from File::MapGrowable. The file must already hold the
+  // bytes (grow it with Reserve first). Errors: FailedPrecondition if the
+  // file is too short or new_size > capacity(); a smaller new_size is a
+  // no-op. Not thread-safe against other Grow calls on the same region.
+  virtual absl::Status Grow(size_t new_size);
+
  protected:
   MappedRegion(std::string path, char* data, size_t size, uint64_t offset,
-               MapMode mode)
+               MapMode mode, size_t capacity = 0)
       : path_(std::move(path)),
         data_(data),
         size_(size),
+        capacity_(capacity < size ? size : capacity),
         offset_(offset),
         mode_(mode) {}
+
+  void set_size(size_t size) { size_.store(size, std::memory_order_release); }
 
   // Checks that [offset_in_region, +length) lies inside the region.
   absl::Status CheckSyncRange(size_t offset_in_region, size_t length) const;
@@ -126,7 +142,8 @@ class MappedRegion {
  private:
   const std::string path_;
   char* const data_;
-  const size_t size_;
+  std::atomic<size_t> size_;
+  const size_t capacity_;
   const uint64_t offset_;
   const MapMode mode_;
 };
@@ -162,9 +179,18 @@ class File {
   // Maps [offset, offset + length). `offset` need not be page-aligned. The
   // range must lie inside the current size (FailedPrecondition otherwise);
   // length 0 is InvalidArgument.
-  virtual absl::StatusOr<std::unique_ptr<MappedRegion>> Map(uint64_t offset,
-                                                            size_t length,
-                                                            MapMode mode) = 0;
+  absl::StatusOr<std::unique_ptr<MappedRegion>> Map(uint64_t offset,
+                                                    size_t length,
+                                                    MapMode mode) {
+    return MapGrowable(offset, length, length, mode);
+  }
+  // Like Map, but reserves address space for `capacity` bytes so the region
+  // can later Grow in place: the way to map a file that is still being
+  // written (reserve space in the file, then Grow the mapping over it)
+  // without ever mapping past the end of the file. capacity < length is
+  // InvalidArgument.
+  virtual absl::StatusOr<std::unique_ptr<MappedRegion>> MapGrowable(
+      uint64_t offset, size_t length, size_t capacity, MapMode mode) = 0;
   // Releases the descriptor. Later calls fail with FailedPrecondition.
   // Mappings stay valid.
   virtual absl::Status Close() = 0;

@@ -292,6 +292,66 @@ TEST_P(FileSystemTest, MapBeyondTheFileSizeIsRefused) {
   EXPECT_EQ(whole->size(), 4096u);
 }
 
+TEST_P(FileSystemTest, GrowableMappingGrowsInPlaceOverReservedSpace) {
+  std::unique_ptr<File> f = Open("f", OpenOptions::CreateNew());
+  RUNNEL_ASSERT_OK(f->Reserve(0, 4096));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MappedRegion> region,
+                       f->MapGrowable(0, 4096, 1 << 20, MapMode::kReadWrite));
+  EXPECT_EQ(region->size(), 4096u);
+  EXPECT_EQ(region->capacity(), size_t{1} << 20);
+  const char* const start = region->data();
+  std::memcpy(region->mutable_data() + 10, "first", 5);
+
+  // Not reserved yet: growing would map past the end of the file.
+  EXPECT_THAT(region->Grow(3 * 4096),
+              StatusIs(Code::kFailedPrecondition, HasSubstr(P("f"))));
+  EXPECT_EQ(region->size(), 4096u);
+
+  RUNNEL_ASSERT_OK(f->Reserve(4096, 3 * 4096));
+  RUNNEL_ASSERT_OK(region->Grow(3 * 4096 + 100));
+  EXPECT_EQ(region->data(), start);  // same address: views stay valid
+  EXPECT_EQ(region->size(), 3u * 4096 + 100);
+  std::memcpy(region->mutable_data() + 3 * 4096 + 50, "later", 5);
+  RUNNEL_EXPECT_OK(region->Sync(0, region->size()));
+
+  char buf[5];
+  EXPECT_THAT(f->ReadAt(3 * 4096 + 50, absl::MakeSpan(buf)), IsOkAndHolds(5u));
+  EXPECT_EQ(std::string(buf, 5), "later");
+  EXPECT_EQ(std::string(region->data() + 10, 5), "first");
+  RUNNEL_EXPECT_OK(region->Grow(100));  // shrinking is a no-op
+  EXPECT_EQ(region->size(), 3u * 4096 + 100);
+}
+
+TEST_P(FileSystemTest, GrowBeyondCapacityOrOfAPlainMapFails) {
+  std::unique_ptr<File> f = Open("f", OpenOptions::CreateNew());
+  RUNNEL_ASSERT_OK(f->Reserve(0, 4 * 4096));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MappedRegion> growable,
+                       f->MapGrowable(100, 1000, 8000, MapMode::kReadOnly));
+  EXPECT_THAT(growable->Grow(8001),
+              StatusIs(Code::kFailedPrecondition, HasSubstr("capacity 8000")));
+  RUNNEL_EXPECT_OK(growable->Grow(8000));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MappedRegion> plain,
+                       f->Map(0, 4096, MapMode::kReadOnly));
+  EXPECT_EQ(plain->capacity(), 4096u);
+  EXPECT_THAT(plain->Grow(4097),
+              StatusIs(Code::kFailedPrecondition, HasSubstr(P("f"))));
+  EXPECT_THAT(f->MapGrowable(0, 100, 99, MapMode::kReadOnly).status(),
+              StatusIs(Code::kInvalidArgument, HasSubstr(P("f"))));
+}
+
+TEST_P(FileSystemTest, GrowableMappingOutlivesItsFile) {
+  std::unique_ptr<File> f = Open("f", OpenOptions::CreateNew());
+  RUNNEL_ASSERT_OK(f->Reserve(0, 4096));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MappedRegion> region,
+                       f->MapGrowable(0, 4096, 4 * 4096, MapMode::kReadWrite));
+  RUNNEL_ASSERT_OK(f->Reserve(4096, 4096));
+  RUNNEL_ASSERT_OK(f->Close());
+  RUNNEL_ASSERT_OK(region->Grow(2 * 4096));
+  std::memcpy(region->mutable_data() + 4096, "after close", 11);
+  ASSERT_OK_AND_ASSIGN(std::string content, ReadFile(fs_, P("f")));
+  EXPECT_EQ(content.substr(4096, 11), "after close");
+}
+
 TEST_P(FileSystemTest, StoresThroughAMappingAreVisibleToReadAt) {
   std::unique_ptr<File> f = Open("f", OpenOptions::CreateNew());
   RUNNEL_ASSERT_OK(f->Reserve(0, 8192));

@@ -59,14 +59,13 @@ class MemFile final : public File {
     // RAM has nothing to flush.
     return inode_ == nullptr ? ClosedError("sync", path()) : absl::OkStatus();
   }
-  absl::StatusOr<std::unique_ptr<MappedRegion>> Map(uint64_t offset,
-                                                    size_t length,
-                                                    MapMode mode) override {
+  absl::StatusOr<std::unique_ptr<MappedRegion>> MapGrowable(
+      uint64_t offset, size_t length, size_t capacity, MapMode mode) override {
     if (inode_ == nullptr) return ClosedError("map", path());
     if (mode == MapMode::kReadWrite && read_only_) {
       return ReadOnlyError("map", path());
     }
-    return inode_->Map(offset, length, mode, path());
+    return inode_->Map(offset, length, capacity, mode, path());
   }
   absl::Status Close() override {
     if (inode_ == nullptr) return ClosedError("close", path());
@@ -197,15 +196,16 @@ absl::Status MemInode::SetSizeLocked(uint64_t size, absl::string_view op,
 }
 
 absl::StatusOr<std::unique_ptr<MappedRegion>> MemInode::Map(
-    uint64_t offset, size_t length, MapMode mode, absl::string_view path) {
-  if (length == 0) {
+    uint64_t offset, size_t length, size_t capacity, MapMode mode,
+    absl::string_view path) {
+  if (length == 0 || capacity < length) {
     return IoError(EINVAL, "map", path, RangeDetail(offset, length));
   }
   MutexLock lock(&mu_);
   if (offset > size_ || length > size_ - offset) {
     return MapBeyondEofError(path, offset, length, size_);
   }
-  return MmapFile(fd_, path, offset, length, mode);
+  return MmapFile(fd_, path, offset, length, capacity, mode);
 }
 
 std::unique_ptr<File> NewMemFile(std::string path,

@@ -72,7 +72,9 @@ class MemInode {
   absl::Status Reserve(uint64_t offset, uint64_t length,
                        absl::string_view path);
   absl::StatusOr<std::unique_ptr<MappedRegion>> Map(uint64_t offset,
-                                                    size_t length, MapMode mode,
+                                                    size_t length,
+                                                    size_t capacity,
+                                                    MapMode mode,
                                                     absl::string_view path);
 
  private:

@@ -1,7 +1,9 @@
 // Copyright 2026 The Runnel Authors.
 #include "io/mmap_region.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,18 +16,34 @@ namespace runnel {
 namespace internal {
 namespace {
 
+int Prot(MapMode mode) {
+  return mode == MapMode::kReadWrite ? PROT_READ | PROT_WRITE : PROT_READ;
+}
+
+size_t RoundUpToPage(size_t n) {
+  return (n + PageSize() - 1) / PageSize() * PageSize();
+}
+
 class MmapRegion final : public MappedRegion {
  public:
-  // `base`/`base_length`: the page-aligned mapping; `delta`: where the first
-  // requested byte sits inside it.
-  MmapRegion(std::string path, char* base, size_t base_length, size_t delta,
-             uint64_t offset, MapMode mode)
-      : MappedRegion(std::move(path), base + delta, base_length - delta, offset,
-                     mode),
+  // `base`/`reserved`: the page-aligned address range (all of it mapped for
+  // a plain region; only the first `mapped` bytes for a growable one);
+  // `delta`: where the first requested byte sits inside it; `fd`: a
+  // duplicate descriptor owned by the region, or -1 if it cannot grow.
+  MmapRegion(std::string path, char* base, size_t reserved, size_t mapped,
+             size_t delta, uint64_t offset, size_t length, size_t capacity,
+             MapMode mode, int fd)
+      : MappedRegion(std::move(path), base + delta, length, offset, mode,
+                     capacity),
         base_(base),
-        base_length_(base_length),
-        delta_(delta) {}
-  ~MmapRegion() override { ::munmap(base_, base_length_); }
+        reserved_(reserved),
+        mapped_(mapped),
+        delta_(delta),
+        fd_(fd) {}
+  ~MmapRegion() override {
+    ::munmap(base_, reserved_);
+    if (fd_ >= 0) ::close(fd_);
+  }
 
   absl::Status Sync(size_t offset_in_region, size_t length) override {
     absl::Status in_range = CheckSyncRange(offset_in_region, length);
@@ -39,10 +57,36 @@ class MmapRegion final : public MappedRegion {
     return absl::OkStatus();
   }
 
+  absl::Status Grow(size_t new_size) override {
+    if (new_size <= size()) return absl::OkStatus();
+    if (fd_ < 0 || new_size > capacity()) return MappedRegion::Grow(new_size);
+    struct stat st;
+    if (::fstat(fd_, &st) != 0) return IoError(errno, "grow map", path());
+    const uint64_t file_size = static_cast<uint64_t>(st.st_size);
+    if (offset() + new_size > file_size) {
+      return MapBeyondEofError(path(), offset(), new_size, file_size);
+    }
+    const size_t want = RoundUpToPage(delta_ + new_size);
+    if (want > mapped_) {
+      void* at = ::mmap(base_ + mapped_, want - mapped_, Prot(mode()),
+                        MAP_SHARED | MAP_FIXED, fd_,
+                        static_cast<off_t>(offset() - delta_ + mapped_));
+      if (at == MAP_FAILED) {
+        return IoError(errno, "grow map", path(),
+                       RangeDetail(offset(), new_size));
+      }
+      mapped_ = want;
+    }
+    set_size(new_size);
+    return absl::OkStatus();
+  }
+
  private:
   char* const base_;
-  const size_t base_length_;
+  const size_t reserved_;
+  size_t mapped_;
   const size_t delta_;
+  const int fd_;
 };
 
 }  // namespace
@@ -52,22 +96,45 @@ size_t PageSize() {
   return page;
 }
 
-absl::StatusOr<std::unique_ptr<MappedRegion>> MmapFile(int fd,
-                                                       absl::string_view path,
-                                                       uint64_t offset,
-                                                       size_t length,
-                                                       MapMode mode) {
+absl::StatusOr<std::unique_ptr<MappedRegion>> MmapFile(
+    int fd, absl::string_view path, uint64_t offset, size_t length,
+    size_t capacity, MapMode mode) {
   const size_t delta = static_cast<size_t>(offset % PageSize());
-  const int prot =
-      mode == MapMode::kReadWrite ? PROT_READ | PROT_WRITE : PROT_READ;
-  void* base = ::mmap(nullptr, length + delta, prot, MAP_SHARED, fd,
-                      static_cast<off_t>(offset - delta));
+  const off_t aligned_offset = static_cast<off_t>(offset - delta);
+  if (capacity <= length) {
+    void* base = ::mmap(nullptr, length + delta, Prot(mode), MAP_SHARED, fd,
+                        aligned_offset);
+    if (base == MAP_FAILED) {
+      return IoError(errno, "map", path, RangeDetail(offset, length));
+    }
+    return std::unique_ptr<MappedRegion>(new MmapRegion(
+        std::string(path), static_cast<char*>(base), length + delta,
+        length + delta, delta, offset, length, length, mode, /*fd=*/-1));
+  }
+  // Growable: reserve address space (no memory, no file pages), then map
+  // the file's current bytes over its start.
+  const size_t reserved = RoundUpToPage(capacity + delta);
+  void* base = ::mmap(nullptr, reserved, PROT_NONE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (base == MAP_FAILED) {
-    return IoError(errno, "map", path, RangeDetail(offset, length));
+    return IoError(errno, "map", path, RangeDetail(offset, capacity));
+  }
+  const size_t mapped = RoundUpToPage(length + delta);
+  if (::mmap(base, mapped, Prot(mode), MAP_SHARED | MAP_FIXED, fd,
+             aligned_offset) == MAP_FAILED) {
+    const int error = errno;
+    ::munmap(base, reserved);
+    return IoError(error, "map", path, RangeDetail(offset, length));
+  }
+  const int dup_fd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (dup_fd < 0) {
+    const int error = errno;
+    ::munmap(base, reserved);
+    return IoError(error, "map", path, RangeDetail(offset, length));
   }
   return std::unique_ptr<MappedRegion>(
-      new MmapRegion(std::string(path), static_cast<char*>(base),
-                     length + delta, delta, offset, mode));
+      new MmapRegion(std::string(path), static_cast<char*>(base), reserved,
+                     mapped, delta, offset, length, capacity, mode, dup_fd));
 }
 
 }  // namespace internal

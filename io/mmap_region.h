@@ -12,7 +12,12 @@
 // keep `fd`: it stays valid after the descriptor is closed. Sync is msync
 // MS_SYNC over the pages covering the range; the destructor unmaps.
 //
-// Thread-safety: Sync may be called from several threads.
+// Growable regions (capacity > length) reserve `capacity` bytes of address
+// space up front (PROT_NONE, no memory committed) and keep a duplicate of
+// `fd`; Grow maps more of the file into that space with MAP_FIXED, so data()
+// never moves, after checking (fstat) that the file holds the bytes.
+//
+// Thread-safety: Sync may be called from several threads; Grow from one.
 #ifndef RUNNEL_IO_MMAP_REGION_H_
 #define RUNNEL_IO_MMAP_REGION_H_
 
@@ -30,11 +35,9 @@ namespace internal {
 // The system page size.
 size_t PageSize();
 
-absl::StatusOr<std::unique_ptr<MappedRegion>> MmapFile(int fd,
-                                                       absl::string_view path,
-                                                       uint64_t offset,
-                                                       size_t length,
-                                                       MapMode mode);
+absl::StatusOr<std::unique_ptr<MappedRegion>> MmapFile(
+    int fd, absl::string_view path, uint64_t offset, size_t length,
+    size_t capacity, MapMode mode);
 
 }  // namespace internal
 }  // namespace runnel

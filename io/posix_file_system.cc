@@ -52,9 +52,8 @@ class PosixFile final : public File {
   absl::Status Truncate(uint64_t size) override;
   absl::Status Reserve(uint64_t offset, uint64_t length) override;
   absl::Status Sync() override;
-  absl::StatusOr<std::unique_ptr<MappedRegion>> Map(uint64_t offset,
-                                                    size_t length,
-                                                    MapMode mode) override;
+  absl::StatusOr<std::unique_ptr<MappedRegion>> MapGrowable(
+      uint64_t offset, size_t length, size_t capacity, MapMode mode) override;
   absl::Status Close() override;
 
  private:
@@ -144,14 +143,13 @@ absl::Status PosixFile::Sync() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<MappedRegion>> PosixFile::Map(uint64_t offset,
-                                                             size_t length,
-                                                             MapMode mode) {
+absl::StatusOr<std::unique_ptr<MappedRegion>> PosixFile::MapGrowable(
+    uint64_t offset, size_t length, size_t capacity, MapMode mode) {
   if (fd_ < 0) return ClosedError("map", path());
   if (mode == MapMode::kReadWrite && read_only_) {
     return ReadOnlyError("map", path());
   }
-  if (length == 0) {
+  if (length == 0 || capacity < length) {
     return IoError(EINVAL, "map", path(), RangeDetail(offset, length));
   }
   absl::StatusOr<uint64_t> size = Size();
@@ -159,7 +157,7 @@ absl::StatusOr<std::unique_ptr<MappedRegion>> PosixFile::Map(uint64_t offset,
   if (offset > *size || length > *size - offset) {
     return MapBeyondEofError(path(), offset, length, *size);
   }
-  return MmapFile(fd_, path(), offset, length, mode);
+  return MmapFile(fd_, path(), offset, length, capacity, mode);
 }
 
 absl::Status PosixFile::Close() {
