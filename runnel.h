@@ -1,0 +1,24 @@
+// Copyright 2026 The Runnel Authors.
+//
+// runnel/runnel.h — the whole public API of Runnel in one include.
+//
+// Runnel is an embeddable, single-process, durable log: Apache Kafka's model
+// (topics, partitions, offsets, producers, consumers, consumer groups,
+// replication) as a C++ library, storing data in Kafka's own on-disk format.
+// Depend on the Bazel target //:runnel.
+//
+// What is here so far:
+//   runnel/file_system.h      the file-system seam (POSIX by default)
+//   runnel/mem_file_system.h  an in-memory FileSystem for unit tests
+//   runnel/record_batch.h     Kafka RecordBatch v2 encoding and decoding
+//
+// For crash tests of your own code, also include
+// runnel/fault_injection_file_system.h (target //io:fault_injection_file_system).
+#ifndef RUNNEL_RUNNEL_H_
+#define RUNNEL_RUNNEL_H_
+
+#include "runnel/file_system.h"      // IWYU pragma: export
+#include "runnel/mem_file_system.h"  // IWYU pragma: export
+#include "runnel/record_batch.h"     // IWYU pragma: export
+
+#endif  // RUNNEL_RUNNEL_H_
