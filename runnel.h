@@ -13,7 +13,8 @@
 //   runnel/record_batch.h     Kafka RecordBatch v2 encoding and decoding
 //
 // For crash tests of your own code, also include
-// runnel/fault_injection_file_system.h (target //io:fault_injection_file_system).
+// runnel/fault_injection_file_system.h (target
+// //io:fault_injection_file_system).
 #ifndef RUNNEL_RUNNEL_H_
 #define RUNNEL_RUNNEL_H_
 

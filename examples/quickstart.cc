@@ -47,8 +47,7 @@ absl::Status EncodeDemoBatches(int64_t now_ms, std::string* segment) {
   if (auto s = first.Append(now_ms + 1, "user-2", "signed up"); !s.ok()) {
     return s;
   }
-  if (auto s = first.Append(now_ms + 2, "user-1", "bought a kettle");
-      !s.ok()) {
+  if (auto s = first.Append(now_ms + 2, "user-1", "bought a kettle"); !s.ok()) {
     return s;
   }
   if (auto header = first.Finish(); !header.ok()) return header.status();
@@ -95,13 +94,12 @@ absl::Status PrintSegment(runnel::FileSystem* fs, const std::string& path) {
     auto batch = runnel::DecodedBatch::Decode(
         rest.substr(0, header->size_bytes()));  // checks the CRC32C
     if (!batch.ok()) return batch.status();
-    std::printf("batch: offsets %lld-%lld, %zu bytes, compression %s\n",
-                static_cast<long long>(header->base_offset),
-                static_cast<long long>(header->base_offset +
-                                       header->last_offset_delta),
-                header->size_bytes(),
-                std::string(runnel::CompressionName(header->compression))
-                    .c_str());
+    std::printf(
+        "batch: offsets %lld-%lld, %zu bytes, compression %s\n",
+        static_cast<long long>(header->base_offset),
+        static_cast<long long>(header->base_offset + header->last_offset_delta),
+        header->size_bytes(),
+        std::string(runnel::CompressionName(header->compression)).c_str());
     for (const runnel::RecordView& r : batch->records()) {
       std::printf("  offset %lld  ts %lld  key %s  value %s",
                   static_cast<long long>(r.offset),
@@ -134,8 +132,7 @@ int main(int argc, char** argv) {
     status = PrintSegment(fs, path);
   }
   if (!status.ok()) {
-    std::fprintf(stderr, "quickstart failed: %s\n",
-                 status.ToString().c_str());
+    std::fprintf(stderr, "quickstart failed: %s\n", status.ToString().c_str());
     return 1;
   }
   return 0;
