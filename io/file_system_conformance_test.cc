@@ -292,6 +292,23 @@ TEST_P(FileSystemTest, MapBeyondTheFileSizeIsRefused) {
   EXPECT_EQ(whole->size(), 4096u);
 }
 
+// "d-x" sorts between "d" and "d/…" bytewise: directory operations must
+// not confuse a sibling with a child.
+TEST_P(FileSystemTest, SiblingWithACommonPrefixDoesNotHideChildren) {
+  RUNNEL_ASSERT_OK(fs_->CreateDir(P("d")));
+  RUNNEL_ASSERT_OK(fs_->CreateDir(P("d-x")));
+  RUNNEL_ASSERT_OK(WriteFile(fs_, P("d/child"), "c"));
+  RUNNEL_ASSERT_OK(WriteFile(fs_, P("d-x/other"), "o"));
+  EXPECT_THAT(fs_->ListDir(P("d")),
+              IsOkAndHolds(std::vector<std::string>{"child"}));
+  EXPECT_THAT(fs_->RemoveDir(P("d")),
+              StatusIs(Code::kFailedPrecondition, HasSubstr(P("d"))));
+  RUNNEL_ASSERT_OK(fs_->Rename(P("d"), P("e")));
+  EXPECT_THAT(ReadFile(fs_, P("e/child")), IsOkAndHolds("c"));
+  EXPECT_THAT(fs_->FileExists(P("d/child")), IsOkAndHolds(false));
+  EXPECT_THAT(ReadFile(fs_, P("d-x/other")), IsOkAndHolds("o"));
+}
+
 TEST_P(FileSystemTest, GrowableMappingGrowsInPlaceOverReservedSpace) {
   std::unique_ptr<File> f = Open("f", OpenOptions::CreateNew());
   RUNNEL_ASSERT_OK(f->Reserve(0, 4096));

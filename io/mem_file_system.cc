@@ -135,8 +135,11 @@ int MemFileSystem::Impl::Find(const std::string& key, const Node** node) const {
 }
 
 bool MemFileSystem::Impl::HasChildren(const std::string& key) const {
+  // Children are exactly the keys starting with "<key>/". Start the search
+  // there: siblings such as "<key>-x" sort between "<key>" and "<key>/".
   const std::string prefix = ChildPrefix(key);
-  auto it = nodes_.upper_bound(key);
+  auto it = nodes_.lower_bound(prefix);
+  if (it != nodes_.end() && it->first == key) ++it;  // "/" is its own prefix
   return it != nodes_.end() && absl::StartsWith(it->first, prefix);
 }
 
@@ -205,10 +208,15 @@ int MemFileSystem::Impl::CheckRename(const std::string& from,
 void MemFileSystem::Impl::MoveTree(const std::string& from,
                                    const std::string& to) {
   std::vector<std::pair<std::string, Node>> moved;
+  auto self = nodes_.find(from);
+  if (self != nodes_.end()) {
+    moved.emplace_back(to, std::move(self->second));
+    nodes_.erase(self);
+  }
+  // Children start at "<from>/"; siblings like "<from>-x" sort before them.
   const std::string prefix = ChildPrefix(from);
-  for (auto it = nodes_.find(from);
-       it != nodes_.end() &&
-       (it->first == from || absl::StartsWith(it->first, prefix));) {
+  for (auto it = nodes_.lower_bound(prefix);
+       it != nodes_.end() && absl::StartsWith(it->first, prefix);) {
     moved.emplace_back(to + it->first.substr(from.size()),
                        std::move(it->second));
     it = nodes_.erase(it);
@@ -284,8 +292,11 @@ absl::StatusOr<std::vector<std::string>> MemFileSystem::Impl::ListDir(
   if (err != 0) return IoError(err, "listdir", dir);
   const std::string prefix = ChildPrefix(key);
   std::vector<std::string> names;  // Map order is bytewise name order.
-  for (auto it = nodes_.upper_bound(key);
+  // lower_bound(prefix), not upper_bound(key): "<dir>-x" sorts between
+  // "<dir>" and "<dir>/".
+  for (auto it = nodes_.lower_bound(prefix);
        it != nodes_.end() && absl::StartsWith(it->first, prefix); ++it) {
+    if (it->first == key) continue;  // "/" is its own prefix
     const string_view rest = string_view(it->first).substr(prefix.size());
     if (rest.find('/') == string_view::npos) names.emplace_back(rest);
   }
