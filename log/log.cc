@@ -1,0 +1,592 @@
+// Copyright 2026 The Runnel Authors.
+#include "runnel/log.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "log/format.h"
+#include "log/segment.h"
+#include "runnel/record_batch.h"
+
+namespace runnel {
+
+using internal::Segment;
+
+// The segments in base-offset order; the last one takes appends. Immutable
+// once published: rolls and deletions publish a new list.
+struct Log::SegmentList {
+  std::vector<std::shared_ptr<Segment>> segments;
+
+  // The segment that holds (or would hold) `offset`: the last one whose
+  // base offset is <= offset. Null if offset is below the first.
+  std::shared_ptr<Segment> Floor(int64_t offset) const {
+    auto it =
+        std::upper_bound(segments.begin(), segments.end(), offset,
+                         [](int64_t o, const std::shared_ptr<Segment>& s) {
+                           return o < s->base_offset();
+                         });
+    return it == segments.begin() ? nullptr : *std::prev(it);
+  }
+  // The segment after `segment`, or null.
+  std::shared_ptr<Segment> After(const Segment* segment) const {
+    for (size_t i = 0; i + 1 < segments.size(); ++i) {
+      if (segments[i].get() == segment) return segments[i + 1];
+    }
+    return nullptr;
+  }
+};
+
+namespace {
+
+constexpr absl::string_view kRecoveryPointFile =
+    "recovery-point-offset-checkpoint";
+constexpr absl::string_view kLogStartFile = "log-start-offset-checkpoint";
+// Written by Close after everything is synced: its content is the log end
+// offset, so the next Open trusts the files and scans nothing.
+constexpr absl::string_view kCleanShutdownFile = ".runnel_cleanshutdown";
+
+std::string Join(absl::string_view dir, absl::string_view name) {
+  return absl::StrCat(dir, "/", name);
+}
+
+internal::SegmentOptions ToSegmentOptions(const LogOptions& options) {
+  internal::SegmentOptions s;
+  s.index_interval_bytes = options.index_interval_bytes;
+  s.max_index_bytes = options.segment_index_bytes;
+  s.capacity_bytes = std::max<uint64_t>(
+      options.segment_bytes, options.max_message_bytes + format::kLogOverhead);
+  s.reserve_chunk_bytes = options.preallocate_bytes;
+  return s;
+}
+
+// Reads a one-number file written by WriteNumberFile.
+absl::StatusOr<int64_t> ReadNumberFile(FileSystem* fs,
+                                       const std::string& path) {
+  absl::StatusOr<std::unique_ptr<File>> file =
+      fs->OpenFile(path, OpenOptions::ReadOnly());
+  if (!file.ok()) return file.status();
+  char buf[32];
+  absl::StatusOr<size_t> n = (*file)->ReadAt(0, absl::MakeSpan(buf));
+  if (!n.ok()) return n.status();
+  int64_t value;
+  absl::string_view text(buf, *n);
+  if (!absl::SimpleAtoi(absl::StripSuffix(text, "\n"), &value) || value < 0) {
+    return absl::DataLossError(
+        absl::StrCat(path, ": not an offset: \"", text, "\""));
+  }
+  return value;
+}
+
+// Writes `value` to `path` crash-safely: temp file, sync, rename, dir sync.
+absl::Status WriteNumberFile(FileSystem* fs, absl::string_view dir,
+                             absl::string_view name, int64_t value) {
+  const std::string path = Join(dir, name);
+  const std::string tmp = absl::StrCat(path, ".tmp");
+  absl::StatusOr<std::unique_ptr<File>> file =
+      fs->OpenFile(tmp, OpenOptions::CreateTruncate());
+  if (!file.ok()) return file.status();
+  if (absl::Status s = (*file)->Append(absl::StrCat(value, "\n")); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = (*file)->Sync(); !s.ok()) return s;
+  if (absl::Status s = (*file)->Close(); !s.ok()) return s;
+  if (absl::Status s = fs->Rename(tmp, path); !s.ok()) return s;
+  return fs->SyncDir(dir);
+}
+
+// mkdir -p that also fsyncs the parent of every directory it creates, so a
+// new log's directory survives a power loss along with its files.
+absl::Status CreateDirsDurably(FileSystem* fs, const std::string& dir) {
+  std::vector<std::string> missing;
+  for (std::string path = dir; !path.empty() && path != "/";) {
+    absl::StatusOr<bool> exists = fs->FileExists(path);
+    if (!exists.ok()) return exists.status();
+    if (*exists) break;
+    missing.push_back(path);
+    const size_t slash = path.find_last_of('/');
+    path = slash == std::string::npos ? "" : path.substr(0, slash);
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (absl::Status s = fs->CreateDir(*it); !s.ok()) return s;
+    const size_t slash = it->find_last_of('/');
+    const std::string parent = slash == std::string::npos ? "."
+                               : slash == 0               ? "/"
+                                            : it->substr(0, slash);
+    if (absl::Status s = fs->SyncDir(parent); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Log::Log(std::string dir, LogOptions options)
+    : dir_(std::move(dir)),
+      options_(std::move(options)),
+      fs_(options_.file_system != nullptr ? options_.file_system
+                                          : FileSystem::Default()),
+      clock_(options_.clock != nullptr ? options_.clock : Clock::Real()),
+      segments_(std::make_shared<SegmentList>()) {}
+
+Log::~Log() { Close().IgnoreError(); }
+
+std::string Log::Describe() const {
+  return options_.name.empty() ? dir_ : options_.name;
+}
+
+absl::StatusOr<std::unique_ptr<Log>> Log::Open(std::string dir,
+                                               LogOptions options) {
+  if (options.segment_bytes < format::kRecordBatchHeaderSize ||
+      options.segment_bytes > (uint64_t{1} << 31)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("segment.bytes ", options.segment_bytes,
+                     " is outside [61, 2147483648] for log ", dir));
+  }
+  std::unique_ptr<Log> log(new Log(std::move(dir), std::move(options)));
+  if (absl::Status s = log->Recover(); !s.ok()) return s;
+  return log;
+}
+
+std::shared_ptr<const Log::SegmentList> Log::segments() const {
+  MutexLock lock(&segments_mu_);
+  return segments_;
+}
+
+void Log::PublishSegments(std::shared_ptr<const SegmentList> list) {
+  MutexLock lock(&segments_mu_);
+  segments_ = std::move(list);
+}
+
+absl::Status Log::Recover() {
+  if (absl::Status s = CreateDirsDurably(fs_, dir_); !s.ok()) return s;
+  absl::StatusOr<std::vector<std::string>> names = fs_->ListDir(dir_);
+  if (!names.ok()) return names.status();
+
+  std::vector<int64_t> bases;
+  for (const std::string& name : *names) {
+    if (absl::EndsWith(name, ".tmp")) {  // a checkpoint write cut short
+      if (absl::Status s = fs_->RemoveFile(Join(dir_, name)); !s.ok()) {
+        return s;
+      }
+      continue;
+    }
+    if (!absl::EndsWith(name, ".log")) continue;
+    absl::StatusOr<format::ParsedSegmentFileName> info =
+        format::ParseSegmentFileName(name);
+    if (!info.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("log ", Describe(), ": unexpected file ",
+                       Join(dir_, name), ": ", info.status().message()));
+    }
+    bases.push_back(info->base_offset);
+  }
+  std::sort(bases.begin(), bases.end());
+
+  absl::StatusOr<int64_t> start =
+      ReadNumberFile(fs_, Join(dir_, kLogStartFile));
+  if (start.ok()) log_start_offset_.store(*start);
+  absl::StatusOr<int64_t> point =
+      ReadNumberFile(fs_, Join(dir_, kRecoveryPointFile));
+  if (point.ok()) recovery_point_.store(*point);
+  absl::StatusOr<int64_t> clean_end =
+      ReadNumberFile(fs_, Join(dir_, kCleanShutdownFile));
+
+  if (bases.empty()) {
+    const int64_t base = log_start_offset_.load();
+    absl::StatusOr<std::shared_ptr<Segment>> active =
+        Segment::CreateActive(fs_, dir_, base, ToSegmentOptions(options_));
+    if (!active.ok()) return active.status();
+    if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) return s;
+    auto list = std::make_shared<SegmentList>();
+    list->segments.push_back(*std::move(active));
+    PublishSegments(std::move(list));
+    log_end_offset_.store(base);
+    recovery_point_.store(base);
+    MutexLock lock(&append_mu_);
+    active_ready_ = true;
+    return absl::OkStatus();
+  }
+  return RecoverSegments(std::move(bases), clean_end.ok(),
+                         clean_end.ok() ? *clean_end : 0);
+}
+
+// Segments wholly below the recovery point are trusted (their size from the
+// file system, their end from the next segment's base). From the segment
+// that holds the recovery point on, every batch is checked; the last
+// segment's invalid tail is cut, an invalid stretch inside an earlier one is
+// corruption: kept on disk, counted, and reported by Read.
+absl::Status Log::RecoverSegments(std::vector<int64_t> bases,
+                                  bool clean_shutdown, int64_t clean_end) {
+  const internal::SegmentOptions segment_options = ToSegmentOptions(options_);
+  const int64_t point = recovery_point_.load();
+  auto list = std::make_shared<SegmentList>();
+  int64_t next_offset = bases.front();
+  for (size_t i = 0; i < bases.size(); ++i) {
+    const bool last = i + 1 == bases.size();
+    std::shared_ptr<Segment> segment =
+        Segment::Existing(fs_, dir_, bases[i], segment_options);
+    const int64_t end = last ? clean_end : bases[i + 1];
+    if ((!last && end <= point) || (last && clean_shutdown)) {
+      if (absl::Status s = segment->LoadSealed(end); !s.ok()) return s;
+      next_offset = end;
+    } else {
+      absl::StatusOr<internal::SegmentScan> scan =
+          segment->Recover(next_offset);
+      if (!scan.ok()) return scan.status();
+      if (scan->invalid_bytes > 0) {
+        if (!scan->tail_is_zeros || scan->next_offset < point) {
+          corrupt_batches_.fetch_add(1);
+        }
+        if (last) {
+          if (absl::Status s = segment->TruncateTo(scan->valid_bytes);
+              !s.ok()) {
+            return s;
+          }
+        } else {
+          segment->set_corrupt_position(
+              static_cast<int64_t>(scan->valid_bytes));
+        }
+      }
+      next_offset = last ? scan->next_offset : bases[i + 1];
+    }
+    list->segments.push_back(std::move(segment));
+  }
+  log_start_offset_.store(std::max(log_start_offset_.load(), bases.front()));
+  log_end_offset_.store(next_offset);
+  recovery_point_.store(std::min(point, next_offset));
+  PublishSegments(std::move(list));
+  return absl::OkStatus();
+}
+
+// Done at the first append rather than at Open, so an idle log costs no
+// mapping, descriptor or directory sync.
+absl::Status Log::EnsureActive() {
+  if (active_ready_) return absl::OkStatus();
+  std::shared_ptr<Segment> last = segments()->segments.back();
+  if (absl::Status s = last->MakeActive(); !s.ok()) return s;
+  const std::string marker = Join(dir_, kCleanShutdownFile);
+  absl::StatusOr<bool> exists = fs_->FileExists(marker);
+  if (!exists.ok()) return exists.status();
+  if (*exists) {
+    // From now on the files change: the marker must not outlive this.
+    if (absl::Status s = fs_->RemoveFile(marker); !s.ok()) return s;
+    if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) return s;
+  }
+  active_ready_ = true;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AppendInfo> Log::Append(absl::string_view batches) {
+  // Validate everything before touching the log.
+  std::vector<RecordBatchHeader> headers;
+  for (size_t pos = 0; pos < batches.size();) {
+    absl::string_view rest = batches.substr(pos);
+    absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(rest);
+    absl::Status bad = header.status();
+    if (bad.ok() && header->size_bytes() > rest.size()) {
+      bad = absl::DataLossError(absl::StrCat("batch of ", header->size_bytes(),
+                                             " bytes is truncated to ",
+                                             rest.size()));
+    } else if (bad.ok() && header->size_bytes() > options_.max_message_bytes) {
+      bad = absl::InvalidArgumentError(
+          absl::StrCat("batch of ", header->size_bytes(),
+                       " bytes is larger than max.message.bytes ",
+                       options_.max_message_bytes));
+    } else if (bad.ok()) {
+      bad = VerifyBatchCrc(rest.substr(0, header->size_bytes()));
+    }
+    if (!bad.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("log ", Describe(), ": append rejected: batch at byte ",
+                       pos, ": ", bad.message()));
+    }
+    headers.push_back(*header);
+    pos += header->size_bytes();
+  }
+  if (headers.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("log ", Describe(), ": append of no batches"));
+  }
+
+  MutexLock lock(&append_mu_);
+  if (closed_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("log ", Describe(), " is closed"));
+  }
+  if (absl::Status s = EnsureActive(); !s.ok()) return s;
+  AppendInfo info;
+  size_t pos = 0;
+  for (const RecordBatchHeader& header : headers) {
+    absl::string_view batch = batches.substr(pos, header.size_bytes());
+    if (absl::Status s = AppendOne(batch, &info); !s.ok()) return s;
+    pos += header.size_bytes();
+  }
+  if (absl::Status s = MaybeFlush(); !s.ok()) return s;
+  return info;
+}
+
+absl::Status Log::AppendOne(absl::string_view batch, AppendInfo* info) {
+  absl::StatusOr<RecordBatchHeader> parsed = ReadBatchHeader(batch);
+  if (!parsed.ok()) return parsed.status();
+  RecordBatchHeader header = *parsed;
+  if (absl::Status s = EnsureActive(); !s.ok()) return s;
+  if (absl::Status s = MaybeRoll(batch.size(), header.max_timestamp); !s.ok()) {
+    return s;
+  }
+  header.base_offset = log_end_offset_.load(std::memory_order_relaxed);
+  std::shared_ptr<Segment> active = segments()->segments.back();
+  if (absl::Status s = active->Append(batch, header); !s.ok()) return s;
+  const int64_t last = header.base_offset + header.last_offset_delta;
+  log_end_offset_.store(last + 1, std::memory_order_release);
+
+  if (info->first_offset < 0) info->first_offset = header.base_offset;
+  info->last_offset = last;
+  info->max_timestamp = std::max(info->max_timestamp, header.max_timestamp);
+  info->record_count += header.record_count;
+  info->bytes += batch.size();
+  if (unflushed_messages_ == 0) oldest_unflushed_ = clock_->Now();
+  unflushed_messages_ += header.record_count;
+  return absl::OkStatus();
+}
+
+// Kafka's roll conditions: the batch would overflow segment.bytes, the
+// index is full, or segment.ms passed since the segment's first batch.
+absl::Status Log::MaybeRoll(size_t batch_bytes, int64_t max_timestamp) {
+  std::shared_ptr<Segment> active = segments()->segments.back();
+  const uint64_t size = active->size();
+  if (size == 0) return absl::OkStatus();  // any batch fits an empty segment
+  const bool full = size + batch_bytes > options_.segment_bytes;
+  const int64_t first_ts = active->first_batch_timestamp();
+  const bool old =
+      first_ts >= 0 && max_timestamp - first_ts >=
+                           absl::ToInt64Milliseconds(options_.segment_ms);
+  if (full || old || active->IndexFull()) return Roll();
+  return absl::OkStatus();
+}
+
+absl::Status Log::Roll() {
+  std::shared_ptr<const SegmentList> current = segments();
+  const std::shared_ptr<Segment>& old = current->segments.back();
+  const int64_t base = log_end_offset_.load(std::memory_order_relaxed);
+  // If anything below fails, the next append makes the last segment active
+  // again and retries the roll.
+  active_ready_ = false;
+  if (absl::Status s = old->Seal(); !s.ok()) return s;  // synced, trimmed
+  absl::StatusOr<std::shared_ptr<Segment>> fresh =
+      Segment::CreateActive(fs_, dir_, base, ToSegmentOptions(options_));
+  if (!fresh.ok()) return fresh.status();
+  if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) {
+    (*fresh)->DeleteFiles().IgnoreError();
+    return s;
+  }
+  active_ready_ = true;
+  auto list = std::make_shared<SegmentList>(*current);
+  list->segments.push_back(*std::move(fresh));
+  PublishSegments(std::move(list));
+  // Everything in the sealed segment is durable now.
+  int64_t point = recovery_point_.load();
+  while (point < base && !recovery_point_.compare_exchange_weak(point, base)) {
+  }
+  return WriteNumberFile(fs_, dir_, kRecoveryPointFile, recovery_point_.load());
+}
+
+absl::Status Log::MaybeFlush() {
+  if (unflushed_messages_ == 0) return absl::OkStatus();
+  if (unflushed_messages_ < options_.flush_messages &&
+      clock_->Now() - oldest_unflushed_ < options_.flush_ms) {
+    return absl::OkStatus();
+  }
+  unflushed_messages_ = 0;
+  oldest_unflushed_ = absl::InfiniteFuture();
+  return Sync();
+}
+
+absl::Status Log::FlushIfDue() {
+  MutexLock lock(&append_mu_);
+  if (closed_) return absl::OkStatus();
+  return MaybeFlush();
+}
+
+// Group commit: the first caller flushes for everyone who arrived before it
+// started; callers arriving meanwhile wait and are usually covered by it,
+// otherwise one of them runs the next flush.
+absl::Status Log::Sync() {
+  const int64_t target = log_end_offset_.load(std::memory_order_acquire);
+  sync_mu_.Lock();
+  while (recovery_point_.load(std::memory_order_acquire) < target &&
+         sync_running_) {
+    sync_done_.Wait(&sync_mu_);
+  }
+  if (recovery_point_.load(std::memory_order_acquire) >= target) {
+    sync_mu_.Unlock();
+    return absl::OkStatus();
+  }
+  sync_running_ = true;
+  const int64_t synced_base = synced_segment_base_;
+  const uint64_t synced_bytes = synced_bytes_;
+  sync_mu_.Unlock();
+
+  // Rolled segments were synced when sealed; only the active one is left.
+  const int64_t end = log_end_offset_.load(std::memory_order_acquire);
+  std::shared_ptr<Segment> active = segments()->segments.back();
+  const uint64_t size = active->size();
+  const uint64_t from =
+      active->base_offset() == synced_base ? std::min(synced_bytes, size) : 0;
+  absl::Status status = active->SyncRange(from, size);
+
+  sync_mu_.Lock();
+  if (status.ok()) {
+    synced_segment_base_ = active->base_offset();
+    synced_bytes_ = size;
+    int64_t point = recovery_point_.load();
+    while (point < end && !recovery_point_.compare_exchange_weak(point, end)) {
+    }
+  }
+  sync_running_ = false;
+  sync_done_.SignalAll();
+  sync_mu_.Unlock();
+  return status;
+}
+
+absl::StatusOr<LogReadResult> Log::Read(int64_t offset, size_t max_bytes) {
+  LogReadResult result;
+  result.log_end_offset = log_end_offset_.load(std::memory_order_acquire);
+  const int64_t start = log_start_offset_.load(std::memory_order_acquire);
+  if (offset < start || offset > result.log_end_offset) {
+    return absl::OutOfRangeError(
+        absl::StrCat("log ", Describe(), ": offset ", offset, " is outside [",
+                     start, ", ", result.log_end_offset, "]"));
+  }
+  if (offset == result.log_end_offset) return result;
+  std::shared_ptr<const SegmentList> list = segments();
+  std::shared_ptr<Segment> segment = list->Floor(offset);
+  while (segment != nullptr && offset >= segment->next_offset()) {
+    if (segment->corrupt_position() >= 0) {
+      corrupt_batches_.fetch_add(1);
+      return absl::DataLossError(absl::StrCat(
+          "log ", Describe(), ": offset ", offset, " lies in corrupt data of ",
+          segment->log_path(), " at position ", segment->corrupt_position()));
+    }
+    segment = list->After(segment.get());  // a gap: read from the next one
+  }
+  if (segment == nullptr) return result;
+
+  absl::StatusOr<uint64_t> position = segment->FindPosition(offset);
+  if (!position.ok()) return position.status();
+  const uint64_t size = segment->size();
+  absl::StatusOr<internal::PinnedBytes> pinned =
+      segment->View(*position, size - std::min(*position, size));
+  if (!pinned.ok()) return pinned.status();
+  absl::string_view rest = pinned->bytes;
+  size_t total = 0;
+  int64_t expected_min = segment->base_offset();
+  while (!rest.empty()) {
+    absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(rest);
+    if (!header.ok() || header->size_bytes() > rest.size()) {
+      corrupt_batches_.fetch_add(1);
+      return absl::DataLossError(absl::StrCat(
+          "log ", Describe(), ": corrupt batch in ", segment->log_path(),
+          " at position ", *position + (pinned->bytes.size() - rest.size()),
+          ": ", header.ok() ? "truncated" : header.status().message()));
+    }
+    const size_t n = header->size_bytes();
+    if (header->base_offset + header->last_offset_delta >= offset) {
+      if (!result.batches.empty() && total + n > max_bytes) break;
+      // Offsets must rise inside the segment (base offsets are outside the
+      // CRC), and the CRC must hold: corrupt bytes are never data.
+      absl::Status bad = header->base_offset < expected_min
+                             ? absl::DataLossError(absl::StrCat(
+                                   "base offset ", header->base_offset,
+                                   " below ", expected_min))
+                             : VerifyBatchCrc(rest.substr(0, n));
+      if (!bad.ok()) {
+        corrupt_batches_.fetch_add(1);
+        return absl::DataLossError(absl::StrCat(
+            "log ", Describe(), ": corrupt batch in ", segment->log_path(),
+            " at position ", *position + (pinned->bytes.size() - rest.size()),
+            ": ", bad.message()));
+      }
+      result.batches.push_back(rest.substr(0, n));
+      total += n;
+    }
+    expected_min = header->base_offset + header->last_offset_delta + 1;
+    rest.remove_prefix(n);
+  }
+  result.pins.push_back(pinned->mapping);
+  return result;
+}
+
+absl::StatusOr<OffsetAndTimestamp> Log::OffsetForTimestamp(int64_t timestamp) {
+  std::shared_ptr<const SegmentList> list = segments();
+  for (const std::shared_ptr<Segment>& segment : list->segments) {
+    if (segment->next_offset() <= log_start_offset()) continue;
+    if (segment->size() == 0) continue;
+    // Skip whole segments whose largest timestamp is older (known for
+    // scanned segments; otherwise read their last time-index entry).
+    absl::StatusOr<TimestampOffset> floor = segment->LookupTime(timestamp);
+    if (!floor.ok()) return floor.status();
+    absl::StatusOr<uint64_t> position = segment->FindPosition(floor->offset);
+    if (!position.ok()) return position.status();
+    absl::StatusOr<internal::PinnedBytes> pinned =
+        segment->View(*position, segment->size() - *position);
+    if (!pinned.ok()) return pinned.status();
+    for (absl::string_view rest = pinned->bytes; !rest.empty();) {
+      absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(rest);
+      if (!header.ok()) return header.status();
+      if (header->max_timestamp >= timestamp &&
+          header->base_offset + header->last_offset_delta >=
+              log_start_offset()) {
+        return OffsetAndTimestamp{
+            header->max_timestamp,
+            std::max(header->base_offset, log_start_offset())};
+      }
+      rest.remove_prefix(header->size_bytes());
+    }
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "log ", Describe(), ": no batch with a timestamp >= ", timestamp));
+}
+
+int64_t Log::log_start_offset() const {
+  return log_start_offset_.load(std::memory_order_acquire);
+}
+int64_t Log::log_end_offset() const {
+  return log_end_offset_.load(std::memory_order_acquire);
+}
+int64_t Log::recovery_point() const {
+  return recovery_point_.load(std::memory_order_acquire);
+}
+int64_t Log::segment_count() const {
+  return static_cast<int64_t>(segments()->segments.size());
+}
+uint64_t Log::size_bytes() const {
+  uint64_t total = 0;
+  for (const auto& segment : segments()->segments) total += segment->size();
+  return total;
+}
+int64_t Log::corrupt_batches_found() const {
+  return corrupt_batches_.load(std::memory_order_acquire);
+}
+
+absl::Status Log::Close() {
+  MutexLock lock(&append_mu_);
+  if (closed_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("log ", Describe(), " is already closed"));
+  }
+  closed_ = true;
+  if (!active_ready_) return absl::OkStatus();  // nothing was written
+  std::shared_ptr<Segment> active = segments()->segments.back();
+  if (absl::Status s = active->Seal(); !s.ok()) return s;
+  const int64_t end = log_end_offset_.load();
+  recovery_point_.store(end);
+  if (absl::Status s = WriteNumberFile(fs_, dir_, kRecoveryPointFile, end);
+      !s.ok()) {
+    return s;
+  }
+  return WriteNumberFile(fs_, dir_, kCleanShutdownFile, end);
+}
+
+}  // namespace runnel

@@ -1,0 +1,245 @@
+// Copyright 2026 The Runnel Authors.
+//
+// runnel/log.h — one partition's durable commit log in one directory.
+//
+// A Log is a sequence of Kafka RecordBatch v2 batches with consecutive
+// offsets, stored as segment files `<20-digit base offset>.log` with their
+// `.index` and `.timeindex` in Kafka's own layouts (log/format.h), so Kafka's
+// tools can read the directory. The Broker (to come) owns one Log per
+// partition; a Log can also be used on its own.
+//
+//   runnel::LogOptions options;
+//   options.segment_bytes = 64 << 20;
+//   absl::StatusOr<std::unique_ptr<runnel::Log>> log =
+//       runnel::Log::Open("/data/orders-0", options);
+//   std::string batch = ...;              // e.g. from RecordBatchBuilder
+//   absl::StatusOr<runnel::AppendInfo> info = (*log)->Append(batch);
+//   RETURN_IF_ERROR((*log)->Sync());       // info->last_offset is durable
+//   absl::StatusOr<runnel::LogReadResult> read = (*log)->Read(0, 1 << 20);
+//   for (absl::string_view b : read->batches) { ... RecordBatchView::Parse }
+//
+// Durability contract:
+//   - When Append returns OK, the batch has its offsets, is visible to every
+//     reader of this Log, and is in the operating system's page cache: it
+//     survives a crash of this process but NOT a crash of the machine or a
+//     power loss.
+//   - When Sync returns OK, every batch whose Append returned before Sync
+//     was called is on stable storage (msync/fdatasync of the segment, and
+//     fsync of the directory for any segment created since). Concurrent
+//     Sync callers share one flush (group commit).
+//   - flush.messages / flush.ms make Append call Sync itself once that many
+//     messages (or that much time) are unflushed; by default (Kafka's
+//     defaults) they never do, as in Kafka, which relies on replication.
+//   - After a crash, Open recovers: everything that was synced is present
+//     and byte-identical; anything after it may be cut, but the log is
+//     always a prefix of what was appended (no holes, no reordering, no
+//     garbage). A batch that fails its CRC below the recovery point is
+//     never returned as data: Read gives DataLossError naming the file and
+//     position, and `corrupt_batches_found()` counts it.
+//
+// Thread-safety: Append and Sync may be called from any thread (appends are
+// serialized internally; one appender at a time writes). Read, offsets and
+// OffsetForTimestamp may be called concurrently from many threads; readers
+// see only whole batches whose Append has returned.
+//
+// Lifetimes: a LogReadResult pins the mapped segment it points into: its
+// views stay valid until it is destroyed, even if retention deletes the
+// segment meanwhile. The Log must outlive nothing else; Close (or the
+// destructor) seals the active segment and writes the recovery point.
+#ifndef RUNNEL_LOG_LOG_H_
+#define RUNNEL_LOG_LOG_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "runnel/clock.h"
+#include "runnel/file_system.h"
+#include "util/mutex.h"
+
+namespace runnel {
+
+namespace internal {
+class Segment;
+struct PinnedBytes;
+}  // namespace internal
+
+// Options of one Log. Kafka's topic config key and default in each comment.
+struct LogOptions {
+  // Where files live. Not owned; must outlive the Log. Default: POSIX.
+  FileSystem* file_system = nullptr;
+  // Time source for segment.ms / flush.ms. Not owned. Default: real time.
+  Clock* clock = nullptr;
+  // segment.bytes (1 GiB): roll to a new segment when the next batch would
+  // make the active one larger. A single larger batch gets its own segment.
+  uint64_t segment_bytes = uint64_t{1} << 30;
+  // segment.ms (7 days): roll when the active segment's first batch is this
+  // much older than the incoming batch.
+  absl::Duration segment_ms = absl::Hours(24 * 7);
+  // segment.index.bytes (10 MiB): size of each index file; a full index
+  // rolls the segment.
+  size_t segment_index_bytes = 10 * 1024 * 1024;
+  // index.interval.bytes (4096): bytes between offset-index entries.
+  size_t index_interval_bytes = 4096;
+  // max.message.bytes (1048588): the largest batch Append accepts.
+  size_t max_message_bytes = 1048588;
+  // flush.messages (Long.MAX_VALUE): Sync after this many unflushed
+  // messages (records). 1 = sync every append.
+  int64_t flush_messages = INT64_MAX;
+  // flush.ms (Long.MAX_VALUE): Sync when the oldest unflushed append is
+  // this old (checked on Append and by FlushIfDue).
+  absl::Duration flush_ms = absl::InfiniteDuration();
+  // Runnel: file space reserved (fallocate) at a time ahead of the write
+  // position of the active segment.
+  uint64_t preallocate_bytes = uint64_t{16} << 20;
+  // Runnel: a name for error messages, e.g. "orders-0" (default: the
+  // directory).
+  std::string name;
+};
+
+// What Append did.
+struct AppendInfo {
+  int64_t first_offset = -1;  // base offset assigned to the first batch
+  int64_t last_offset = -1;   // last offset of the last batch
+  int64_t max_timestamp = -1;
+  int32_t record_count = 0;
+  size_t bytes = 0;
+};
+
+// Whole batches read from the log: views into the mapped segment, pinned by
+// this object.
+struct LogReadResult {
+  std::vector<absl::string_view> batches;
+  // The log's end offset when the read happened (Kafka's high watermark
+  // stand-in until replication arrives).
+  int64_t log_end_offset = 0;
+  // Keeps the mapping alive.
+  std::vector<std::shared_ptr<const void>> pins;
+};
+
+// An offset found by timestamp (Kafka's offsetsForTimes answer).
+struct OffsetAndTimestamp {
+  int64_t timestamp = -1;
+  int64_t offset = -1;
+};
+
+class Log {
+ public:
+  // Opens the log in `dir` (created if missing), recovering it: segments
+  // after the recovery point are scanned batch by batch (CRC included), a
+  // torn or zeroed tail is cut, indexes are rebuilt where needed. Errors:
+  // those of the file system (naming the path); DataLoss if the directory
+  // holds something that cannot be a log (naming it).
+  static absl::StatusOr<std::unique_ptr<Log>> Open(std::string dir,
+                                                   LogOptions options);
+
+  ~Log();
+  Log(const Log&) = delete;
+  Log& operator=(const Log&) = delete;
+
+  // Appends one or more whole batches (concatenated, as in a .log file),
+  // assigning offsets: each batch's base offset is rewritten to the log end
+  // offset. Every batch is validated first (header, CRC, size <=
+  // max.message.bytes); a validation error appends nothing. An I/O error
+  // part-way through several batches keeps the batches before it (each
+  // batch is all or nothing; log_end_offset() tells). Errors:
+  // InvalidArgument (bad or oversized batch, naming its position),
+  // ResourceExhausted (disk full, naming the path; the log is unchanged and
+  // later appends work once space is back), FailedPrecondition (closed).
+  absl::StatusOr<AppendInfo> Append(absl::string_view batches);
+
+  // Makes everything appended so far durable (see the contract above).
+  absl::Status Sync();
+  // Syncs if flush.ms has passed since the oldest unflushed append. For a
+  // background flusher.
+  absl::Status FlushIfDue();
+
+  // Reads whole batches starting with the one that holds `offset`, from one
+  // segment, up to `max_bytes` (at least one batch, however large). Empty
+  // if offset == log end offset. Errors: OutOfRange if offset is below the
+  // log start or above the log end offset (naming both); DataLoss if a
+  // batch header there is corrupt (naming file and position).
+  absl::StatusOr<LogReadResult> Read(int64_t offset, size_t max_bytes);
+
+  // The first batch whose max timestamp is >= `timestamp` (Kafka's
+  // offsetsForTimes): its timestamp and its first offset at or after the
+  // log start. NotFound if every batch is older.
+  absl::StatusOr<OffsetAndTimestamp> OffsetForTimestamp(int64_t timestamp);
+
+  int64_t log_start_offset() const;
+  int64_t log_end_offset() const;
+  // Offsets below this are known durable.
+  int64_t recovery_point() const;
+  int64_t segment_count() const;
+  uint64_t size_bytes() const;
+  // Corrupt batches found by recovery or reads (a metric).
+  int64_t corrupt_batches_found() const;
+
+  // Seals the active segment, syncs and writes the recovery point, so the
+  // next Open scans nothing. Later calls fail with FailedPrecondition.
+  absl::Status Close();
+
+ private:
+  struct SegmentList;
+  Log(std::string dir, LogOptions options);
+
+  absl::Status Recover();
+  absl::Status RecoverSegments(std::vector<int64_t> base_offsets,
+                               bool clean_shutdown, int64_t clean_end);
+  absl::Status EnsureActive() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  absl::Status AppendOne(absl::string_view batch, AppendInfo* info)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  absl::Status MaybeRoll(size_t batch_bytes, int64_t max_timestamp)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  absl::Status Roll() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  absl::Status MaybeFlush() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  absl::Status WriteCheckpoints();
+  std::shared_ptr<const SegmentList> segments() const;
+  void PublishSegments(std::shared_ptr<const SegmentList> list);
+  std::string Describe() const;
+
+  const std::string dir_;
+  const LogOptions options_;
+  FileSystem* const fs_;
+  Clock* const clock_;
+
+  // Appends: one at a time.
+  Mutex append_mu_ ABSL_ACQUIRED_BEFORE(sync_mu_);
+  bool closed_ ABSL_GUARDED_BY(append_mu_) = false;
+  // The last segment is mapped for appending and the clean-shutdown marker
+  // is gone (both done lazily, at the first append).
+  bool active_ready_ ABSL_GUARDED_BY(append_mu_) = false;
+  int64_t unflushed_messages_ ABSL_GUARDED_BY(append_mu_) = 0;
+  absl::Time oldest_unflushed_ ABSL_GUARDED_BY(append_mu_) =
+      absl::InfiniteFuture();
+
+  // The segment list, replaced (copy-on-write) on roll and deletion.
+  mutable Mutex segments_mu_;
+  std::shared_ptr<const SegmentList> segments_ ABSL_GUARDED_BY(segments_mu_);
+
+  // Group commit: one flusher at a time; others wait for its result.
+  Mutex sync_mu_;
+  CondVar sync_done_;
+  bool sync_running_ ABSL_GUARDED_BY(sync_mu_) = false;
+  // Bytes of the active segment known durable.
+  int64_t synced_segment_base_ ABSL_GUARDED_BY(sync_mu_) = -1;
+  uint64_t synced_bytes_ ABSL_GUARDED_BY(sync_mu_) = 0;
+
+  std::atomic<int64_t> log_start_offset_{0};
+  std::atomic<int64_t> log_end_offset_{0};
+  std::atomic<int64_t> recovery_point_{0};
+  std::atomic<int64_t> corrupt_batches_{0};
+};
+
+}  // namespace runnel
+
+#endif  // RUNNEL_LOG_LOG_H_

@@ -1,0 +1,388 @@
+// Copyright 2026 The Runnel Authors.
+#include "runnel/log.h"
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "io/test_util.h"
+#include "log/format.h"
+#include "runnel/mem_file_system.h"
+#include "runnel/record_batch.h"
+
+namespace runnel {
+namespace {
+
+using ::runnel::testing::StatusIs;
+using ::testing::HasSubstr;
+using Code = absl::StatusCode;
+
+// One batch of `count` records "key-i" -> "value-i" (base offset 0: the log
+// assigns the real one).
+std::string Batch(int count, int64_t timestamp = 1700000000000,
+                  size_t value_bytes = 10) {
+  std::string out;
+  RecordBatchBuilder builder(RecordBatchOptions{}, &out);
+  for (int i = 0; i < count; ++i) {
+    std::string value = absl::StrCat("value-", i);
+    value.resize(std::max(value.size(), value_bytes), '.');
+    EXPECT_TRUE(
+        builder.Append(timestamp + i, absl::StrCat("key-", i), value).ok());
+  }
+  EXPECT_TRUE(builder.Finish().ok());
+  return out;
+}
+
+// All records readable from `offset` on, as "offset:key=value".
+std::vector<std::string> ReadAll(Log* log, int64_t offset = 0) {
+  std::vector<std::string> out;
+  while (offset < log->log_end_offset()) {
+    absl::StatusOr<LogReadResult> read = log->Read(offset, 1 << 20);
+    EXPECT_TRUE(read.ok()) << read.status();
+    if (!read.ok() || read->batches.empty()) break;
+    for (absl::string_view bytes : read->batches) {
+      absl::StatusOr<DecodedBatch> batch = DecodedBatch::Decode(bytes);
+      EXPECT_TRUE(batch.ok()) << batch.status();
+      if (!batch.ok()) return out;
+      for (const RecordView& r : batch->records()) {
+        if (r.offset < offset) continue;
+        out.push_back(absl::StrCat(r.offset, ":", r.key.value_or("null"), "=",
+                                   r.value.value_or("null")));
+      }
+      offset =
+          batch->header().base_offset + batch->header().last_offset_delta + 1;
+    }
+  }
+  return out;
+}
+
+enum class FsKind { kMem, kPosix };
+
+class LogTest : public ::testing::TestWithParam<FsKind> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == FsKind::kMem) {
+      fs_ = &mem_;
+      dir_ = "/data/orders-0";
+    } else {
+      posix_ = NewPosixFileSystem();
+      fs_ = posix_.get();
+      const char* tmp = std::getenv("TEST_TMPDIR");
+      dir_ = absl::StrCat(
+          tmp != nullptr ? tmp : "/tmp", "/log_test-",
+          ::testing::UnitTest::GetInstance()->current_test_info()->name());
+      absl::Status cleared = fs_->RemoveAll(dir_);
+      ASSERT_TRUE(cleared.ok() || absl::IsNotFound(cleared)) << cleared;
+    }
+    options_.file_system = fs_;
+    options_.preallocate_bytes = 64 * 1024;
+  }
+
+  std::unique_ptr<Log> OpenLog() {
+    absl::StatusOr<std::unique_ptr<Log>> log = Log::Open(dir_, options_);
+    EXPECT_TRUE(log.ok()) << log.status();
+    return log.ok() ? *std::move(log) : nullptr;
+  }
+
+  MemFileSystem mem_;
+  std::unique_ptr<FileSystem> posix_;
+  FileSystem* fs_ = nullptr;
+  std::string dir_;
+  LogOptions options_;
+};
+
+INSTANTIATE_TEST_SUITE_P(FileSystems, LogTest,
+                         ::testing::Values(FsKind::kMem, FsKind::kPosix),
+                         [](const auto& info) {
+                           return info.param == FsKind::kMem ? "Mem" : "Posix";
+                         });
+
+TEST_P(LogTest, NewLogIsEmptyWithOneSegment) {
+  std::unique_ptr<Log> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(log->log_start_offset(), 0);
+  EXPECT_EQ(log->log_end_offset(), 0);
+  EXPECT_EQ(log->segment_count(), 1);
+  absl::StatusOr<LogReadResult> read = log->Read(0, 100);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_TRUE(read->batches.empty());
+  EXPECT_THAT(fs_->FileExists(dir_ + "/00000000000000000000.log"),
+              ::runnel::testing::IsOkAndHolds(true));
+}
+
+TEST_P(LogTest, AppendAssignsConsecutiveOffsets) {
+  std::unique_ptr<Log> log = OpenLog();
+  absl::StatusOr<AppendInfo> first = log->Append(Batch(3));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->first_offset, 0);
+  EXPECT_EQ(first->last_offset, 2);
+  EXPECT_EQ(first->record_count, 3);
+  absl::StatusOr<AppendInfo> second = log->Append(Batch(2) + Batch(4));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->first_offset, 3);
+  EXPECT_EQ(second->last_offset, 8);
+  EXPECT_EQ(log->log_end_offset(), 9);
+  EXPECT_THAT(ReadAll(log.get()),
+              ::testing::ElementsAre("0:key-0=value-0...", "1:key-1=value-1...",
+                                     "2:key-2=value-2...", "3:key-0=value-0...",
+                                     "4:key-1=value-1...", "5:key-0=value-0...",
+                                     "6:key-1=value-1...", "7:key-2=value-2...",
+                                     "8:key-3=value-3..."));
+}
+
+TEST_P(LogTest, ReadFromTheMiddleOfABatchReturnsThatBatch) {
+  std::unique_ptr<Log> log = OpenLog();
+  ASSERT_TRUE(log->Append(Batch(5)).ok());
+  ASSERT_TRUE(log->Append(Batch(5)).ok());
+  absl::StatusOr<LogReadResult> read = log->Read(7, 1);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->batches.size(), 1u);  // at least one batch, even > max
+  absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(read->batches[0]);
+  ASSERT_TRUE(header.ok());
+  EXPECT_EQ(header->base_offset, 5);
+  EXPECT_EQ(read->log_end_offset, 10);
+}
+
+TEST_P(LogTest, ReadOutsideTheLogIsOutOfRangeNamingTheOffsets) {
+  std::unique_ptr<Log> log = OpenLog();
+  ASSERT_TRUE(log->Append(Batch(2)).ok());
+  EXPECT_THAT(
+      log->Read(3, 100).status(),
+      StatusIs(Code::kOutOfRange, HasSubstr("offset 3 is outside [0, 2]")));
+  EXPECT_THAT(log->Read(-1, 100).status(),
+              StatusIs(Code::kOutOfRange, HasSubstr("-1")));
+}
+
+TEST_P(LogTest, BadBatchesAreRejectedAndNothingIsAppended) {
+  std::unique_ptr<Log> log = OpenLog();
+  std::string good = Batch(2);
+  std::string corrupt = good;
+  corrupt[corrupt.size() - 1] ^= 0x40;
+  EXPECT_THAT(log->Append(good + corrupt).status(),
+              StatusIs(Code::kInvalidArgument,
+                       HasSubstr(absl::StrCat("batch at byte ", good.size()))));
+  EXPECT_THAT(log->Append(good.substr(0, good.size() - 1)).status(),
+              StatusIs(Code::kInvalidArgument, HasSubstr("truncated")));
+  EXPECT_THAT(log->Append("").status(),
+              StatusIs(Code::kInvalidArgument, HasSubstr("no batches")));
+  EXPECT_EQ(log->log_end_offset(), 0);
+}
+
+TEST_P(LogTest, OversizedBatchIsRejectedNamingTheLimit) {
+  options_.max_message_bytes = 200;
+  std::unique_ptr<Log> log = OpenLog();
+  EXPECT_THAT(log->Append(Batch(20)).status(),
+              StatusIs(Code::kInvalidArgument,
+                       HasSubstr("larger than max.message.bytes 200")));
+  EXPECT_EQ(log->log_end_offset(), 0);
+}
+
+TEST_P(LogTest, RollsWhenTheSegmentIsFullAndReadsAcrossSegments) {
+  options_.segment_bytes = 4096;
+  std::unique_ptr<Log> log = OpenLog();
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_TRUE(log->Append(Batch(5, 1700000000000, 40)).ok());
+  }
+  EXPECT_GT(log->segment_count(), 3);  // ~360-byte batches, 4 KiB segments
+  std::vector<std::string> records = ReadAll(log.get());
+  ASSERT_EQ(records.size(), 200u);
+  EXPECT_EQ(records[123], "123:key-3=value-3" + std::string(33, '.'));
+  absl::StatusOr<std::vector<std::string>> names = fs_->ListDir(dir_);
+  ASSERT_TRUE(names.ok());
+  int logs = 0;
+  for (const std::string& name : *names) {
+    if (absl::EndsWith(name, ".log")) {
+      ++logs;
+      absl::StatusOr<uint64_t> size = fs_->GetFileSize(dir_ + "/" + name);
+      ASSERT_TRUE(size.ok());
+      // Sealed segments are trimmed to whole batches within segment.bytes.
+      if (logs < log->segment_count()) {
+        EXPECT_LE(*size, 4096u) << name;
+      }
+    }
+  }
+  EXPECT_EQ(logs, log->segment_count());
+}
+
+TEST_P(LogTest, IndexedLookupsFindEveryOffset) {
+  options_.index_interval_bytes = 256;
+  std::unique_ptr<Log> log = OpenLog();
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(log->Append(Batch(3)).ok());
+  for (int64_t offset : {0, 1, 2, 3, 150, 151, 152, 298, 299}) {
+    absl::StatusOr<LogReadResult> read = log->Read(offset, 1);
+    ASSERT_TRUE(read.ok()) << read.status();
+    ASSERT_EQ(read->batches.size(), 1u);
+    absl::StatusOr<RecordBatchHeader> h = ReadBatchHeader(read->batches[0]);
+    ASSERT_TRUE(h.ok());
+    EXPECT_EQ(h->base_offset, offset / 3 * 3) << offset;
+  }
+}
+
+TEST_P(LogTest, CleanCloseAndReopenKeepsEverything) {
+  options_.segment_bytes = 2048;
+  {
+    std::unique_ptr<Log> log = OpenLog();
+    for (int i = 0; i < 20; ++i) ASSERT_TRUE(log->Append(Batch(4)).ok());
+    ASSERT_TRUE(log->Close().ok());
+    EXPECT_THAT(log->Close(), StatusIs(Code::kFailedPrecondition,
+                                       HasSubstr("already closed")));
+  }
+  std::unique_ptr<Log> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(log->log_end_offset(), 80);
+  EXPECT_EQ(log->recovery_point(), 80);
+  EXPECT_EQ(ReadAll(log.get()).size(), 80u);
+  absl::StatusOr<AppendInfo> more = log->Append(Batch(1));
+  ASSERT_TRUE(more.ok()) << more.status();
+  EXPECT_EQ(more->first_offset, 80);
+  EXPECT_EQ(ReadAll(log.get(), 78).size(), 3u);
+}
+
+// Copies every file of `from` into `to`: what a process that died without
+// Close leaves behind (the page cache keeps every store, nothing trimmed).
+void CopyDir(FileSystem* fs, const std::string& from, const std::string& to) {
+  ASSERT_TRUE(fs->CreateDirs(to).ok());
+  absl::StatusOr<std::vector<std::string>> names = fs->ListDir(from);
+  ASSERT_TRUE(names.ok()) << names.status();
+  for (const std::string& name : *names) {
+    absl::StatusOr<std::string> content =
+        ::runnel::testing::ReadFile(fs, from + "/" + name);
+    ASSERT_TRUE(content.ok()) << content.status();
+    ASSERT_TRUE(
+        ::runnel::testing::WriteFile(fs, to + "/" + name, *content).ok());
+  }
+}
+
+TEST_P(LogTest, ReopenAfterTheProcessDiedRecoversEveryAppend) {
+  options_.segment_bytes = 2048;
+  const std::string live = dir_;
+  std::unique_ptr<Log> log = OpenLog();
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(log->Append(Batch(2)).ok());
+  dir_ = live + "-after-death";
+  CopyDir(fs_, live, dir_);
+  std::unique_ptr<Log> recovered = OpenLog();
+  ASSERT_NE(recovered, nullptr);
+  EXPECT_EQ(recovered->log_end_offset(), 60);
+  EXPECT_EQ(ReadAll(recovered.get()), ReadAll(log.get()));
+  absl::StatusOr<AppendInfo> more = recovered->Append(Batch(1));
+  ASSERT_TRUE(more.ok()) << more.status();
+  EXPECT_EQ(more->first_offset, 60);
+}
+
+TEST_P(LogTest, TornTailIsCutAtTheLastWholeBatch) {
+  std::string path;
+  uint64_t valid = 0;
+  {
+    std::unique_ptr<Log> log = OpenLog();
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(log->Append(Batch(2)).ok());
+    valid = log->size_bytes();
+    ASSERT_TRUE(log->Close().ok());
+  }
+  path = dir_ + "/00000000000000000000.log";
+  // Half a batch of garbage after the valid data, and no clean marker.
+  absl::StatusOr<std::unique_ptr<File>> f =
+      fs_->OpenFile(path, OpenOptions::ReadWrite());
+  ASSERT_TRUE(f.ok());
+  std::string half = Batch(2).substr(0, 40);
+  ASSERT_TRUE((*f)->WriteAt(valid, half).ok());
+  ASSERT_TRUE((*f)->Close().ok());
+  ASSERT_TRUE(fs_->RemoveFile(dir_ + "/.runnel_cleanshutdown").ok());
+
+  std::unique_ptr<Log> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(log->log_end_offset(), 10);
+  EXPECT_THAT(fs_->GetFileSize(path), ::runnel::testing::IsOkAndHolds(valid));
+  absl::StatusOr<AppendInfo> more = log->Append(Batch(1));
+  ASSERT_TRUE(more.ok()) << more.status();
+  EXPECT_EQ(more->first_offset, 10);
+  EXPECT_EQ(ReadAll(log.get()).size(), 11u);
+}
+
+TEST_P(LogTest, FlippedByteInASealedSegmentIsNeverReturnedAsData) {
+  options_.segment_bytes = 1024;
+  std::string path = dir_ + "/00000000000000000000.log";
+  {
+    std::unique_ptr<Log> log = OpenLog();
+    for (int i = 0; i < 20; ++i) ASSERT_TRUE(log->Append(Batch(2)).ok());
+    ASSERT_GT(log->segment_count(), 2);
+    ASSERT_TRUE(log->Close().ok());
+  }
+  absl::StatusOr<std::unique_ptr<File>> f =
+      fs_->OpenFile(path, OpenOptions::ReadWrite());
+  ASSERT_TRUE(f.ok());
+  char byte;
+  ASSERT_TRUE((*f)->ReadAt(100, absl::MakeSpan(&byte, 1)).ok());
+  byte ^= 0x01;
+  ASSERT_TRUE((*f)->WriteAt(100, absl::string_view(&byte, 1)).ok());
+  ASSERT_TRUE((*f)->Close().ok());
+
+  std::unique_ptr<Log> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  // The first batch holds offsets 0-1 and covers byte 100.
+  EXPECT_THAT(log->Read(0, 1 << 20).status(),
+              StatusIs(Code::kDataLoss, HasSubstr(path)));
+  EXPECT_GE(log->corrupt_batches_found(), 1);
+  // Later batches are still served.
+  absl::StatusOr<LogReadResult> later = log->Read(2, 1 << 20);
+  EXPECT_TRUE(later.ok()) << later.status();
+}
+
+TEST_P(LogTest, OffsetForTimestampFindsTheFirstBatchAtOrAfter) {
+  options_.index_interval_bytes = 128;
+  std::unique_ptr<Log> log = OpenLog();
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(log->Append(Batch(2, 1000 + 10 * i)).ok());
+  }
+  absl::StatusOr<OffsetAndTimestamp> found = log->OffsetForTimestamp(1205);
+  ASSERT_TRUE(found.ok()) << found.status();
+  // Batch i covers timestamps 1000+10i .. +1; the first with max >= 1205 is
+  // i = 21 (max 1211) at offsets 42-43.
+  EXPECT_EQ(found->offset, 42);
+  EXPECT_EQ(found->timestamp, 1211);
+  EXPECT_EQ(log->OffsetForTimestamp(0)->offset, 0);
+  EXPECT_THAT(log->OffsetForTimestamp(5000).status(),
+              StatusIs(Code::kNotFound, HasSubstr("5000")));
+}
+
+TEST_P(LogTest, SyncAdvancesTheRecoveryPoint) {
+  std::unique_ptr<Log> log = OpenLog();
+  ASSERT_TRUE(log->Append(Batch(3)).ok());
+  EXPECT_EQ(log->recovery_point(), 0);
+  ASSERT_TRUE(log->Sync().ok());
+  EXPECT_EQ(log->recovery_point(), 3);
+}
+
+TEST_P(LogTest, FlushMessagesSyncsInsideAppend) {
+  options_.flush_messages = 4;
+  std::unique_ptr<Log> log = OpenLog();
+  ASSERT_TRUE(log->Append(Batch(3)).ok());
+  EXPECT_EQ(log->recovery_point(), 0);
+  ASSERT_TRUE(log->Append(Batch(1)).ok());
+  EXPECT_EQ(log->recovery_point(), 4);
+}
+
+TEST_P(LogTest, AppendAfterCloseFails) {
+  std::unique_ptr<Log> log = OpenLog();
+  ASSERT_TRUE(log->Close().ok());
+  EXPECT_THAT(log->Append(Batch(1)).status(),
+              StatusIs(Code::kFailedPrecondition, HasSubstr("closed")));
+}
+
+TEST_P(LogTest, ReadViewsOutliveARoll) {
+  options_.segment_bytes = 1024;
+  std::unique_ptr<Log> log = OpenLog();
+  ASSERT_TRUE(log->Append(Batch(2)).ok());
+  absl::StatusOr<LogReadResult> read = log->Read(0, 1 << 20);
+  ASSERT_TRUE(read.ok());
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(log->Append(Batch(2)).ok());
+  ASSERT_GT(log->segment_count(), 1);
+  EXPECT_TRUE(DecodedBatch::Decode(read->batches[0]).ok());
+}
+
+}  // namespace
+}  // namespace runnel

@@ -1,0 +1,233 @@
+// Copyright 2026 The Runnel Authors.
+//
+// log/segment.h — one segment of a partition log: the `.log` file of
+// concatenated RecordBatch v2 batches named by its base offset, with its
+// `.index` and `.timeindex` (Kafka's layouts, log/format.h). Internal to
+// log/; the Log owns segments and decides when to roll.
+//
+// States:
+//   active  — the one segment being appended to. Its `.log` is mapped
+//             read-write with a growable mapping (address space for the
+//             whole segment reserved up front); file space is reserved in
+//             chunks ahead of the write position (File::Reserve), so the
+//             mapping never covers unreserved bytes and a full disk is a
+//             ResourceExhausted status, never a SIGBUS.
+//   sealed  — rolled or recovered: trimmed to its logical size, read-only.
+//             Opened lazily (no descriptor or mapping until first read) and
+//             closed again by the log's open-segment budget.
+//
+// Readers and the appender: one appender (the Log serializes appends) and
+// many concurrent readers. The appender copies a batch, updates the indexes
+// and only then publishes the new size with release ordering; readers load
+// it with acquire ordering and never look past it, so they see whole,
+// sealed batches only.
+//
+// Lifetimes: a reader keeps a segment (and so its mapping) alive through a
+// std::shared_ptr; a segment deleted by retention stays mapped until the
+// last reader lets go.
+#ifndef RUNNEL_LOG_SEGMENT_H_
+#define RUNNEL_LOG_SEGMENT_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "log/offset_index.h"
+#include "log/time_index.h"
+#include "runnel/file_system.h"
+#include "runnel/record_batch.h"
+#include "util/mutex.h"
+
+namespace runnel {
+namespace internal {
+
+struct SegmentOptions {
+  // index.interval.bytes: an offset-index entry after at least this many
+  // bytes of batches since the last entry.
+  size_t index_interval_bytes = 4096;
+  // segment.index.bytes: preallocated size of each index file.
+  size_t max_index_bytes = 10 * 1024 * 1024;
+  // Address space reserved for an active segment's mapping: the most its
+  // .log can hold (segment.bytes, or one larger batch in an empty segment).
+  uint64_t capacity_bytes = uint64_t{1} << 30;
+  // File space reserved (fallocate) at a time ahead of the write position.
+  uint64_t reserve_chunk_bytes = uint64_t{16} << 20;
+};
+
+// Bytes of a segment, with the mapping that holds them pinned: valid for as
+// long as this object (or a copy) lives, whatever happens to the segment.
+struct PinnedBytes {
+  std::shared_ptr<const MappedRegion> mapping;
+  absl::string_view bytes;
+};
+
+// What a recovery scan of one segment found.
+struct SegmentScan {
+  uint64_t valid_bytes = 0;  // the prefix made of whole, valid batches
+  int64_t next_offset = 0;   // last valid batch's last offset + 1
+  int64_t batches = 0;
+  uint64_t invalid_bytes = 0;  // bytes after the valid prefix
+  bool tail_is_zeros = true;   // all invalid bytes are zero (preallocation)
+  absl::Status first_error;    // why the scan stopped early (OK if it didn't)
+};
+
+class Segment {
+ public:
+  // Creates a new, empty active segment in `dir` (its .log must not exist).
+  static absl::StatusOr<std::shared_ptr<Segment>> CreateActive(
+      FileSystem* fs, std::string dir, int64_t base_offset,
+      const SegmentOptions& options);
+
+  // An existing segment, nothing opened yet. `size` and `next_offset` come
+  // from recovery or, for segments below the recovery point, from the file
+  // size and the next segment's base offset (whichever the log knows).
+  static std::shared_ptr<Segment> Existing(FileSystem* fs, std::string dir,
+                                           int64_t base_offset,
+                                           const SegmentOptions& options);
+
+  ~Segment();
+  Segment(const Segment&) = delete;
+  Segment& operator=(const Segment&) = delete;
+
+  int64_t base_offset() const { return base_offset_; }
+  const std::string& log_path() const { return log_path_; }
+  const std::string& index_path() const { return index_path_; }
+  const std::string& time_index_path() const { return time_index_path_; }
+
+  // Bytes of whole batches readers may see (acquire).
+  uint64_t size() const { return size_.load(std::memory_order_acquire); }
+  // One past the last offset in the segment (base_offset if empty).
+  int64_t next_offset() const {
+    return next_offset_.load(std::memory_order_acquire);
+  }
+  // Largest batch max_timestamp seen so far (-1 if none) and the last offset
+  // of the batch that holds it.
+  int64_t max_timestamp() const;
+  int64_t offset_of_max_timestamp() const;
+  // Timestamp of the first batch (for segment.ms); -1 if empty.
+  int64_t first_batch_timestamp() const;
+
+  // --- Appender side (one thread at a time; the Log's append lock). ---
+
+  // Appends one batch, writing header.base_offset (the offset the log
+  // assigns) into the copied bytes; the rest of `header` must be the
+  // batch's own parsed header. Errors: ResourceExhausted if the file cannot be
+  // extended (the segment is unchanged), FailedPrecondition if it would not
+  // fit in capacity_bytes or the segment is sealed.
+  absl::Status Append(absl::string_view batch, const RecordBatchHeader& header);
+  // True if the offset index has no room for another entry.
+  bool IndexFull() const;
+  // Makes bytes [from, to) of the .log durable (msync of that range).
+  absl::Status SyncRange(uint64_t from, uint64_t to);
+  // Makes the whole segment durable: .log data and size (fdatasync).
+  absl::Status SyncAll();
+  // Ends the active state: appends the final time-index entry, trims the
+  // .log and indexes to their logical sizes, syncs them. The mapping stays
+  // for readers.
+  absl::Status Seal();
+
+  // --- Recovery (before the segment is shared with readers). ---
+
+  // Scans every batch from the start, checking headers, CRCs and that
+  // offsets increase from `min_base_offset`, and rebuilds both indexes from
+  // the valid prefix. Sets size/next_offset to the valid prefix. Does not
+  // truncate: the caller decides (TruncateTo) what to do with the rest.
+  absl::StatusOr<SegmentScan> Recover(int64_t min_base_offset);
+  // Cuts the .log to `size` bytes (after Recover found garbage past it).
+  absl::Status TruncateTo(uint64_t size);
+  // Reopens a recovered or loaded segment as the active one: read-write
+  // with a growable mapping, indexes writable (rebuilt if inconsistent).
+  absl::Status MakeActive();
+  // For a sealed segment that was not scanned: trusts its file size and
+  // validates (or rebuilds) its indexes lazily on first use.
+  absl::Status LoadSealed(int64_t next_offset);
+
+  // --- Reader side (any thread). ---
+
+  // Where to start reading for `offset`: the position of a batch at or
+  // before the one holding it (offset index lookup).
+  absl::StatusOr<uint64_t> FindPosition(int64_t offset);
+  // The bytes [position, position + length), which must lie inside size().
+  // Maps the segment first if it is not mapped.
+  absl::StatusOr<PinnedBytes> View(uint64_t position, uint64_t length);
+  // The time-index entry with the largest timestamp <= ts (or
+  // {-1, base_offset}).
+  absl::StatusOr<TimestampOffset> LookupTime(int64_t timestamp);
+
+  // Releases descriptors and mappings of a sealed segment no one reads (the
+  // Log's open-segment budget). Reopened lazily.
+  void ReleaseResources();
+  bool is_open() const;
+
+  // Recovery found bytes at this position that are not a valid batch, in a
+  // segment that is not the last one: reads of the offsets that should be
+  // there fail with DataLoss naming file and position. -1 if none.
+  int64_t corrupt_position() const {
+    return corrupt_position_.load(std::memory_order_acquire);
+  }
+  void set_corrupt_position(int64_t position) {
+    corrupt_position_.store(position, std::memory_order_release);
+  }
+
+  // Deletes the segment's files (retention). Readers that hold the segment
+  // keep their views; the mapping goes when the last of them lets go.
+  absl::Status DeleteFiles();
+
+ private:
+  Segment(FileSystem* fs, std::string dir, int64_t base_offset,
+          const SegmentOptions& options);
+
+  absl::Status EnsureMappedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status EnsureIndexesLocked(bool writable)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status ReserveFor(uint64_t end);
+  absl::Status IndexBatch(const RecordBatchHeader& header, uint64_t position)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status RebuildIndexesLocked(absl::string_view bytes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status OpenWritableIndexesLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool IndexesConsistentLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status CloseIndexesDurablyLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  FileSystem* const fs_;
+  const int64_t base_offset_;
+  const std::string log_path_;
+  const std::string index_path_;
+  const std::string time_index_path_;
+  const SegmentOptions options_;
+
+  // Published state.
+  std::atomic<uint64_t> size_{0};
+  std::atomic<int64_t> next_offset_;
+
+  // Open state; mu_ guards opening, closing and (re)mapping.
+  mutable Mutex mu_;
+  std::unique_ptr<File> file_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<MappedRegion> map_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<OffsetIndex> index_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<TimeIndex> time_index_ ABSL_GUARDED_BY(mu_);
+  bool active_ ABSL_GUARDED_BY(mu_) = false;
+  // An index file was unreadable and recreated empty: rebuild from the log.
+  bool indexes_need_rebuild_ ABSL_GUARDED_BY(mu_) = false;
+
+  // Appender-only state (the Log's append lock).
+  MappedRegion* active_map_ = nullptr;  // == map_ while active
+  uint64_t reserved_ = 0;               // file bytes reserved (active)
+  uint64_t bytes_since_index_entry_ = 0;
+  std::atomic<int64_t> max_timestamp_{-1};
+  std::atomic<int64_t> offset_of_max_timestamp_;
+  std::atomic<int64_t> first_batch_timestamp_{-1};
+  std::atomic<bool> open_{false};
+  std::atomic<int64_t> corrupt_position_{-1};
+};
+
+}  // namespace internal
+}  // namespace runnel
+
+#endif  // RUNNEL_LOG_SEGMENT_H_
