@@ -30,6 +30,10 @@ mkdir -p "$artifacts"
 echo "fuzz.sh: running $bin for ${seconds}s; crash inputs go to $artifacts/" >&2
 # max_len: a few small batches; larger inputs only slow the search.
 # rss_limit: the decoder caps decompression at 4 MiB per batch in the target.
+# libFuzzer prints a line per new input; keep that in a file and show the
+# tail (all of it when something went wrong).
+log="$work/fuzz.log"
+status=0
 ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}" \
 UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
   "$bin" \
@@ -39,5 +43,11 @@ UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
   -rss_limit_mb=2048 \
   -print_final_stats=1 \
   -artifact_prefix="$artifacts/" \
-  "$work/corpus"
+  "$work/corpus" >"$log" 2>&1 || status=$?
+if ((status != 0)); then
+  cat "$log" >&2
+  echo "fuzz.sh: FAILED (exit $status); crash inputs in $artifacts/" >&2
+  exit "$status"
+fi
+tail -n 15 "$log" >&2
 echo "fuzz.sh: no crashes in ${seconds}s" >&2
