@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "log/checkpoint_file.h"
 #include "log/format.h"
 #include "log/segment.h"
 #include "runnel/record_batch.h"
@@ -128,7 +130,44 @@ Log::Log(std::string dir, LogOptions options)
       fs_(options_.file_system != nullptr ? options_.file_system
                                           : FileSystem::Default()),
       clock_(options_.clock != nullptr ? options_.clock : Clock::Real()),
-      segments_(std::make_shared<SegmentList>()) {}
+      segments_(std::make_shared<SegmentList>()) {
+  const size_t slash = dir_.find_last_of('/');
+  const std::string base =
+      slash == std::string::npos ? dir_ : dir_.substr(slash + 1);
+  absl::StatusOr<format::ParsedPartitionDirName> parsed =
+      format::ParsePartitionDirName(base);
+  if (parsed.ok()) {
+    checkpoint_topic_ = parsed->topic;
+    checkpoint_partition_ = parsed->partition;
+  } else {
+    checkpoint_topic_ = base.empty() ? "log" : base;
+    for (char& c : checkpoint_topic_) {
+      if (absl::ascii_isspace(static_cast<unsigned char>(c))) c = '_';
+    }
+  }
+}
+
+// Checkpoints use Kafka's file format (log/checkpoint_file.h) with one
+// entry: this log's (topic, partition).
+absl::Status Log::WriteCheckpoint(absl::string_view name, int64_t offset) {
+  const CheckpointEntry entry{checkpoint_topic_, checkpoint_partition_, offset};
+  return WriteCheckpointFile(fs_, Join(dir_, name), {entry});
+}
+
+absl::StatusOr<int64_t> Log::ReadCheckpoint(absl::string_view name) {
+  absl::StatusOr<std::vector<CheckpointEntry>> entries =
+      ReadCheckpointFile(fs_, Join(dir_, name));
+  if (!entries.ok()) return entries.status();
+  for (const CheckpointEntry& entry : *entries) {
+    if (entry.topic == checkpoint_topic_ &&
+        entry.partition == checkpoint_partition_ && entry.offset >= 0) {
+      return entry.offset;
+    }
+  }
+  return absl::NotFoundError(
+      absl::StrCat(Join(dir_, name), " has no entry for ", checkpoint_topic_,
+                   " ", checkpoint_partition_));
+}
 
 Log::~Log() { Close().IgnoreError(); }
 
@@ -184,11 +223,11 @@ absl::Status Log::Recover() {
   }
   std::sort(bases.begin(), bases.end());
 
-  absl::StatusOr<int64_t> start =
-      ReadNumberFile(fs_, Join(dir_, kLogStartFile));
+  // A missing or unreadable checkpoint only costs a longer scan (recovery
+  // point 0) or a start at the first segment; it never loses data.
+  absl::StatusOr<int64_t> start = ReadCheckpoint(kLogStartFile);
   if (start.ok()) log_start_offset_.store(*start);
-  absl::StatusOr<int64_t> point =
-      ReadNumberFile(fs_, Join(dir_, kRecoveryPointFile));
+  absl::StatusOr<int64_t> point = ReadCheckpoint(kRecoveryPointFile);
   if (point.ok()) recovery_point_.store(*point);
   absl::StatusOr<int64_t> clean_end =
       ReadNumberFile(fs_, Join(dir_, kCleanShutdownFile));
@@ -389,7 +428,7 @@ absl::Status Log::Roll() {
   int64_t point = recovery_point_.load();
   while (point < base && !recovery_point_.compare_exchange_weak(point, base)) {
   }
-  return WriteNumberFile(fs_, dir_, kRecoveryPointFile, recovery_point_.load());
+  return WriteCheckpoint(kRecoveryPointFile, recovery_point_.load());
 }
 
 absl::Status Log::MaybeFlush() {
@@ -549,6 +588,123 @@ absl::StatusOr<OffsetAndTimestamp> Log::OffsetForTimestamp(int64_t timestamp) {
       "log ", Describe(), ": no batch with a timestamp >= ", timestamp));
 }
 
+absl::StatusOr<int64_t> Log::DeleteRecordsBefore(int64_t offset) {
+  MutexLock lock(&append_mu_);
+  if (closed_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("log ", Describe(), " is closed"));
+  }
+  const int64_t end = log_end_offset_.load();
+  if (offset > end) {
+    return absl::OutOfRangeError(
+        absl::StrCat("log ", Describe(), ": cannot delete records before ",
+                     offset, ", past the log end offset ", end));
+  }
+  if (offset <= log_start_offset_.load()) return log_start_offset_.load();
+  // The records below the new start must be durable before the start is:
+  // otherwise a crash could leave a start past the recovered end.
+  if (offset > recovery_point_.load()) {
+    if (absl::Status s = Sync(); !s.ok()) return s;
+  }
+  // Durable first: after a crash the start never moves back.
+  if (absl::Status s = WriteCheckpoint(kLogStartFile, offset); !s.ok()) {
+    return s;
+  }
+  log_start_offset_.store(offset, std::memory_order_release);
+  std::shared_ptr<const SegmentList> list = segments();
+  size_t below = 0;  // segments whose successor starts at or below `offset`
+  while (below + 1 < list->segments.size() &&
+         list->segments[below + 1]->base_offset() <= offset) {
+    ++below;
+  }
+  if (absl::Status s = DeleteOldestSegments(below); !s.ok()) return s;
+  return offset;
+}
+
+absl::StatusOr<int> Log::ApplyRetention() {
+  MutexLock lock(&append_mu_);
+  if (closed_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("log ", Describe(), " is closed"));
+  }
+  absl::StatusOr<size_t> by_time = SegmentsPastRetentionMs();
+  if (!by_time.ok()) return by_time.status();
+  const size_t count = std::max(*by_time, SegmentsPastRetentionBytes());
+  if (count == 0) return 0;
+  // Checkpoint the new start before deleting, as DeleteRecordsBefore does.
+  std::shared_ptr<const SegmentList> list = segments();
+  const size_t deletable = std::min(count, list->segments.size() - 1);
+  const int64_t start = list->segments[deletable]->base_offset();
+  if (start > log_start_offset_.load()) {
+    if (absl::Status s = WriteCheckpoint(kLogStartFile, start); !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s = DeleteOldestSegments(deletable); !s.ok()) return s;
+  return static_cast<int>(deletable);
+}
+
+// The oldest segments whose largest timestamp is older than retention.ms.
+// If that is all of them, the active one is rolled first so that it can go
+// as well (Kafka does the same); the new empty segment stays.
+absl::StatusOr<size_t> Log::SegmentsPastRetentionMs() {
+  if (options_.retention_ms == absl::InfiniteDuration()) return 0;
+  const int64_t cutoff =
+      clock_->NowMillis() - absl::ToInt64Milliseconds(options_.retention_ms);
+  std::shared_ptr<const SegmentList> list = segments();
+  size_t count = 0;
+  for (const std::shared_ptr<Segment>& segment : list->segments) {
+    if (segment->size() == 0) break;
+    absl::StatusOr<int64_t> largest = segment->LargestTimestamp();
+    if (!largest.ok()) return largest.status();
+    if (*largest >= cutoff) break;
+    ++count;
+  }
+  if (count == list->segments.size()) {
+    if (absl::Status s = EnsureActive(); !s.ok()) return s;
+    if (absl::Status s = Roll(); !s.ok()) return s;
+  }
+  return std::min(count, segments()->segments.size() - 1);
+}
+
+// The oldest segments that can go while the log stays >= retention.bytes.
+size_t Log::SegmentsPastRetentionBytes() const {
+  if (options_.retention_bytes < 0) return 0;
+  std::shared_ptr<const SegmentList> list = segments();
+  int64_t excess =
+      static_cast<int64_t>(size_bytes()) - options_.retention_bytes;
+  size_t count = 0;
+  while (count + 1 < list->segments.size()) {
+    const int64_t size = static_cast<int64_t>(list->segments[count]->size());
+    if (excess - size < 0) break;
+    excess -= size;
+    ++count;
+  }
+  return count;
+}
+
+// Readers that still hold a deleted segment keep reading it: its mapping
+// lives until they let go.
+absl::Status Log::DeleteOldestSegments(size_t count) {
+  if (count == 0) return absl::OkStatus();
+  std::shared_ptr<const SegmentList> current = segments();
+  count = std::min(count, current->segments.size() - 1);  // never the last
+  auto list = std::make_shared<SegmentList>();
+  list->segments.assign(current->segments.begin() + count,
+                        current->segments.end());
+  const int64_t new_start = list->segments.front()->base_offset();
+  if (new_start > log_start_offset_.load()) {
+    log_start_offset_.store(new_start, std::memory_order_release);
+  }
+  PublishSegments(list);
+  absl::Status status;
+  for (size_t i = 0; i < count; ++i) {
+    status.Update(current->segments[i]->DeleteFiles());
+  }
+  status.Update(fs_->SyncDir(dir_));
+  return status;
+}
+
 int64_t Log::log_start_offset() const {
   return log_start_offset_.load(std::memory_order_acquire);
 }
@@ -582,8 +738,7 @@ absl::Status Log::Close() {
   if (absl::Status s = active->Seal(); !s.ok()) return s;
   const int64_t end = log_end_offset_.load();
   recovery_point_.store(end);
-  if (absl::Status s = WriteNumberFile(fs_, dir_, kRecoveryPointFile, end);
-      !s.ok()) {
+  if (absl::Status s = WriteCheckpoint(kRecoveryPointFile, end); !s.ok()) {
     return s;
   }
   return WriteNumberFile(fs_, dir_, kCleanShutdownFile, end);

@@ -98,6 +98,12 @@ struct LogOptions {
   // flush.ms (Long.MAX_VALUE): Sync when the oldest unflushed append is
   // this old (checked on Append and by FlushIfDue).
   absl::Duration flush_ms = absl::InfiniteDuration();
+  // retention.ms (7 days): ApplyRetention deletes old segments whose
+  // largest timestamp is older than this. InfiniteDuration: keep forever.
+  absl::Duration retention_ms = absl::Hours(24 * 7);
+  // retention.bytes (-1 = no limit): ApplyRetention deletes the oldest
+  // segments while the log stays at least this large without them.
+  int64_t retention_bytes = -1;
   // Runnel: file space reserved (fallocate) at a time ahead of the write
   // position of the active segment.
   uint64_t preallocate_bytes = uint64_t{16} << 20;
@@ -175,6 +181,22 @@ class Log {
   // log start. NotFound if every batch is older.
   absl::StatusOr<OffsetAndTimestamp> OffsetForTimestamp(int64_t timestamp);
 
+  // Kafka's deleteRecords: moves the log start offset up to `offset`
+  // (records below it are no longer readable) and deletes the segments
+  // wholly below it. Records below `offset` are synced first and the new
+  // start is checkpointed before anything is deleted, so after a crash the
+  // start never moves back and never passes the recovered end. An offset at or
+  // below the current start changes nothing. Returns the log start offset.
+  // Errors: OutOfRange if offset > log end offset (naming both).
+  absl::StatusOr<int64_t> DeleteRecordsBefore(int64_t offset);
+
+  // Applies retention.ms and retention.bytes now (Kafka's rules): deletes
+  // whole segments from the oldest on; if every segment, the active one
+  // included, is past retention.ms, the active one is rolled first so it
+  // can go too. Returns the number of segments deleted. For a background
+  // cleaner thread; safe to call concurrently with everything else.
+  absl::StatusOr<int> ApplyRetention();
+
   int64_t log_start_offset() const;
   int64_t log_end_offset() const;
   // Offsets below this are known durable.
@@ -202,13 +224,25 @@ class Log {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   absl::Status Roll() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   absl::Status MaybeFlush() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
-  absl::Status WriteCheckpoints();
+  absl::Status WriteCheckpoint(absl::string_view name, int64_t offset);
+  absl::StatusOr<int64_t> ReadCheckpoint(absl::string_view name);
+  // Drops the first `count` segments (never the last) from the list,
+  // deletes their files and advances the log start offset past them.
+  absl::Status DeleteOldestSegments(size_t count)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  absl::StatusOr<size_t> SegmentsPastRetentionMs()
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  size_t SegmentsPastRetentionBytes() const;
   std::shared_ptr<const SegmentList> segments() const;
   void PublishSegments(std::shared_ptr<const SegmentList> list);
   std::string Describe() const;
 
   const std::string dir_;
   const LogOptions options_;
+  // The (topic, partition) this log's checkpoint entries are filed under:
+  // from a "<topic>-<partition>" directory name, else (dir name, 0).
+  std::string checkpoint_topic_;
+  int32_t checkpoint_partition_ = 0;
   FileSystem* const fs_;
   Clock* const clock_;
 

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "io/test_util.h"
 #include "log/format.h"
+#include "runnel/clock.h"
 #include "runnel/mem_file_system.h"
 #include "runnel/record_batch.h"
 
@@ -382,6 +383,111 @@ TEST_P(LogTest, ReadViewsOutliveARoll) {
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(log->Append(Batch(2)).ok());
   ASSERT_GT(log->segment_count(), 1);
   EXPECT_TRUE(DecodedBatch::Decode(read->batches[0]).ok());
+}
+
+TEST_P(LogTest, DeleteRecordsBeforeMovesTheStartAndDeletesWholeSegments) {
+  options_.segment_bytes = 1024;
+  std::unique_ptr<Log> log = OpenLog();
+  for (int i = 0; i < 40; ++i) ASSERT_TRUE(log->Append(Batch(2)).ok());
+  const int64_t segments = log->segment_count();
+  ASSERT_GT(segments, 4);
+  absl::StatusOr<LogReadResult> held = log->Read(0, 1 << 20);  // pins seg 0
+  ASSERT_TRUE(held.ok());
+
+  EXPECT_THAT(log->DeleteRecordsBefore(50),
+              ::runnel::testing::IsOkAndHolds(50));
+  EXPECT_EQ(log->log_start_offset(), 50);
+  EXPECT_LT(log->segment_count(), segments);
+  EXPECT_THAT(
+      log->Read(49, 100).status(),
+      StatusIs(Code::kOutOfRange, HasSubstr("offset 49 is outside [50, 80]")));
+  EXPECT_EQ(ReadAll(log.get(), 50).size(), 30u);
+  EXPECT_THAT(fs_->FileExists(dir_ + "/00000000000000000000.log"),
+              ::runnel::testing::IsOkAndHolds(false));
+  // A reader that held the deleted segment still decodes its views.
+  EXPECT_TRUE(DecodedBatch::Decode(held->batches[0]).ok());
+  // Lower offsets change nothing; past the end is an error.
+  EXPECT_THAT(log->DeleteRecordsBefore(10),
+              ::runnel::testing::IsOkAndHolds(50));
+  EXPECT_THAT(
+      log->DeleteRecordsBefore(81).status(),
+      StatusIs(Code::kOutOfRange, HasSubstr("past the log end offset 80")));
+  log.reset();  // closes
+
+  std::unique_ptr<Log> reopened = OpenLog();  // the start is durable
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->log_start_offset(), 50);
+  EXPECT_EQ(ReadAll(reopened.get(), 50).size(), 30u);
+}
+
+TEST_P(LogTest, RetentionMsDeletesSegmentsOlderThanTheCutoff) {
+  SimulatedClock clock(absl::FromUnixMillis(1000000));
+  options_.clock = &clock;
+  options_.segment_bytes = 1024;
+  options_.retention_ms = absl::Milliseconds(5000);
+  std::unique_ptr<Log> log = OpenLog();
+  // Batch i has timestamps 1000000 + 100 i (+1).
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_TRUE(log->Append(Batch(2, 1000000 + 100 * i)).ok());
+  }
+  const int64_t segments = log->segment_count();
+  EXPECT_THAT(log->ApplyRetention(), ::runnel::testing::IsOkAndHolds(0));
+  clock.SetTime(absl::FromUnixMillis(1000000 + 100 * 30 + 5000));
+  absl::StatusOr<int> deleted = log->ApplyRetention();
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_GT(*deleted, 0);
+  EXPECT_EQ(log->segment_count(), segments - *deleted);
+  // Everything older than the cutoff in whole segments is gone; the rest
+  // is still there, and nothing at or after the cutoff was deleted.
+  EXPECT_GT(log->log_start_offset(), 0);
+  EXPECT_LE(log->log_start_offset(), 60);
+  EXPECT_EQ(
+      static_cast<int64_t>(ReadAll(log.get(), log->log_start_offset()).size()),
+      120 - log->log_start_offset());
+}
+
+TEST_P(LogTest, RetentionMsRollsAndDeletesEverythingWhenAllIsExpired) {
+  SimulatedClock clock(absl::FromUnixMillis(1000000));
+  options_.clock = &clock;
+  options_.retention_ms = absl::Milliseconds(1000);
+  std::unique_ptr<Log> log = OpenLog();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(log->Append(Batch(2, 1000)).ok());
+  clock.Advance(absl::Hours(1));
+  EXPECT_THAT(log->ApplyRetention(), ::runnel::testing::IsOkAndHolds(1));
+  EXPECT_EQ(log->segment_count(), 1);
+  EXPECT_EQ(log->log_start_offset(), 10);
+  EXPECT_EQ(log->log_end_offset(), 10);
+  absl::StatusOr<AppendInfo> next = log->Append(Batch(1, clock.NowMillis()));
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->first_offset, 10);
+}
+
+TEST_P(LogTest, RetentionBytesKeepsAtLeastThatManyBytes) {
+  options_.segment_bytes = 1024;
+  options_.retention_bytes = 3000;
+  options_.retention_ms = absl::InfiniteDuration();  // bytes alone decide
+  std::unique_ptr<Log> log = OpenLog();
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(log->Append(Batch(2)).ok());
+  absl::StatusOr<int> deleted = log->ApplyRetention();
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_GT(*deleted, 0);
+  EXPECT_GE(log->size_bytes(), 3000u);
+  EXPECT_LT(log->size_bytes(), 3000u + 1024u);
+  EXPECT_THAT(log->ApplyRetention(), ::runnel::testing::IsOkAndHolds(0));
+}
+
+TEST_P(LogTest, CheckpointsUseKafkasFileFormat) {
+  dir_ += "/orders-3";
+  std::unique_ptr<Log> log = OpenLog();
+  ASSERT_TRUE(log->Append(Batch(4)).ok());
+  ASSERT_TRUE(log->DeleteRecordsBefore(2).ok());
+  ASSERT_TRUE(log->Close().ok());
+  EXPECT_THAT(::runnel::testing::ReadFile(
+                  fs_, dir_ + "/recovery-point-offset-checkpoint"),
+              ::runnel::testing::IsOkAndHolds("0\n1\norders 3 4\n"));
+  EXPECT_THAT(
+      ::runnel::testing::ReadFile(fs_, dir_ + "/log-start-offset-checkpoint"),
+      ::runnel::testing::IsOkAndHolds("0\n1\norders 3 2\n"));
 }
 
 }  // namespace

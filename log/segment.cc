@@ -542,6 +542,28 @@ absl::Status Segment::CloseIndexesDurablyLocked() {
   return absl::OkStatus();
 }
 
+absl::StatusOr<int64_t> Segment::LargestTimestamp() {
+  const int64_t known = max_timestamp();
+  if (known >= 0 || size() == 0) return known;
+  MutexLock lock(&mu_);
+  if (absl::Status s = EnsureIndexesLocked(/*writable=*/false); !s.ok()) {
+    return s;
+  }
+  int64_t largest = time_index_->last_entry().timestamp;
+  if (largest < 0) {  // no time-index entry: read the batch headers
+    if (absl::Status s = EnsureMappedLocked(); !s.ok()) return s;
+    absl::string_view rest(map_->data(), size());
+    while (!rest.empty()) {
+      absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(rest);
+      if (!header.ok() || header->size_bytes() > rest.size()) break;
+      largest = std::max(largest, header->max_timestamp);
+      rest.remove_prefix(header->size_bytes());
+    }
+  }
+  max_timestamp_.store(largest, std::memory_order_release);
+  return largest;
+}
+
 absl::StatusOr<TimestampOffset> Segment::LookupTime(int64_t timestamp) {
   MutexLock lock(&mu_);
   if (absl::Status s = EnsureIndexesLocked(/*writable=*/false); !s.ok()) {

@@ -110,6 +110,10 @@ class Segment {
   // of the batch that holds it.
   int64_t max_timestamp() const;
   int64_t offset_of_max_timestamp() const;
+  // The largest batch max_timestamp in the segment (retention.ms): known
+  // for scanned or appended segments, else read from the time index's last
+  // entry (or, failing that, the batch headers). -1 if empty.
+  absl::StatusOr<int64_t> LargestTimestamp();
   // Timestamp of the first batch (for segment.ms); -1 if empty.
   int64_t first_batch_timestamp() const;
 
