@@ -375,6 +375,7 @@ absl::Status Log::AppendOne(absl::string_view batch, AppendInfo* info) {
     return s;
   }
   header.base_offset = log_end_offset_.load(std::memory_order_relaxed);
+  header.partition_leader_epoch = options_.leader_epoch;
   std::shared_ptr<Segment> active = segments()->segments.back();
   if (absl::Status s = active->Append(batch, header); !s.ok()) return s;
   const int64_t last = header.base_offset + header.last_offset_delta;
@@ -514,47 +515,87 @@ absl::StatusOr<LogReadResult> Log::Read(int64_t offset, size_t max_bytes) {
 
   absl::StatusOr<uint64_t> position = segment->FindPosition(offset);
   if (!position.ok()) return position.status();
-  const uint64_t size = segment->size();
+  absl::Status status =
+      ReadSegment(*segment, offset, max_bytes, *position, &result);
+  if (absl::IsDataLoss(status) && *position > 0) {
+    // The index is only a hint: if it pointed at something that is not a
+    // batch boundary, scan the segment from its start instead.
+    result.batches.clear();
+    result.pins.clear();
+    status = ReadSegment(*segment, offset, max_bytes, 0, &result);
+  }
+  if (!status.ok()) {
+    corrupt_batches_.fetch_add(1);
+    return status;
+  }
+  return result;
+}
+
+// The checks the CRC cannot make: magic and sizes (ReadBatchHeader), the
+// leader epoch the log stamped, and offsets that rise inside their bounds
+// (base offset and leader epoch sit outside the CRC). Then the CRC.
+absl::Status Log::CheckBatch(const RecordBatchHeader& header,
+                             absl::string_view bytes, int64_t min_offset,
+                             int64_t end_offset) const {
+  const int64_t last = header.base_offset + header.last_offset_delta;
+  if (header.base_offset < min_offset || last >= end_offset) {
+    return absl::DataLossError(absl::StrCat("offsets ", header.base_offset, "-",
+                                            last, " outside [", min_offset,
+                                            ", ", end_offset, ")"));
+  }
+  if (header.partition_leader_epoch < 0 ||
+      header.partition_leader_epoch > options_.leader_epoch) {
+    return absl::DataLossError(
+        absl::StrCat("partition leader epoch ", header.partition_leader_epoch,
+                     " outside [0, ", options_.leader_epoch, "]"));
+  }
+  return VerifyBatchCrc(bytes);
+}
+
+// Reads whole batches of `segment` from `position` on (see Read).
+absl::Status Log::ReadSegment(Segment& segment, int64_t offset,
+                              size_t max_bytes, uint64_t position,
+                              LogReadResult* result) const {
+  const uint64_t size = segment.size();
   absl::StatusOr<internal::PinnedBytes> pinned =
-      segment->View(*position, size - std::min(*position, size));
+      segment.View(position, size - std::min(position, size));
   if (!pinned.ok()) return pinned.status();
   absl::string_view rest = pinned->bytes;
   size_t total = 0;
-  int64_t expected_min = segment->base_offset();
+  int64_t min_offset = segment.base_offset();
   while (!rest.empty()) {
+    const uint64_t at = position + (pinned->bytes.size() - rest.size());
     absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(rest);
-    if (!header.ok() || header->size_bytes() > rest.size()) {
-      corrupt_batches_.fetch_add(1);
-      return absl::DataLossError(absl::StrCat(
-          "log ", Describe(), ": corrupt batch in ", segment->log_path(),
-          " at position ", *position + (pinned->bytes.size() - rest.size()),
-          ": ", header.ok() ? "truncated" : header.status().message()));
+    absl::Status bad = header.status();
+    if (bad.ok() && header->size_bytes() > rest.size()) {
+      bad = absl::DataLossError("batch runs past the end of the segment");
     }
-    const size_t n = header->size_bytes();
-    if (header->base_offset + header->last_offset_delta >= offset) {
-      if (!result.batches.empty() && total + n > max_bytes) break;
-      // Offsets must rise inside the segment (base offsets are outside the
-      // CRC), and the CRC must hold: corrupt bytes are never data.
-      absl::Status bad = header->base_offset < expected_min
-                             ? absl::DataLossError(absl::StrCat(
-                                   "base offset ", header->base_offset,
-                                   " below ", expected_min))
-                             : VerifyBatchCrc(rest.substr(0, n));
-      if (!bad.ok()) {
-        corrupt_batches_.fetch_add(1);
-        return absl::DataLossError(absl::StrCat(
-            "log ", Describe(), ": corrupt batch in ", segment->log_path(),
-            " at position ", *position + (pinned->bytes.size() - rest.size()),
-            ": ", bad.message()));
+    if (bad.ok() && header->last_offset() >= offset) {
+      if (!result->batches.empty() &&
+          total + header->size_bytes() > max_bytes) {
+        break;
       }
-      result.batches.push_back(rest.substr(0, n));
-      total += n;
+      // The next batch's base offset bounds this one's last offset.
+      absl::StatusOr<RecordBatchHeader> next =
+          ReadBatchHeader(rest.substr(header->size_bytes()));
+      const int64_t end = next.ok() ? next->base_offset : segment.next_offset();
+      bad = CheckBatch(*header, rest.substr(0, header->size_bytes()),
+                       min_offset, end);
+      if (bad.ok()) {
+        result->batches.push_back(rest.substr(0, header->size_bytes()));
+        total += header->size_bytes();
+      }
     }
-    expected_min = header->base_offset + header->last_offset_delta + 1;
-    rest.remove_prefix(n);
+    if (!bad.ok()) {
+      return absl::DataLossError(absl::StrCat(
+          "log ", Describe(), ": corrupt batch in ", segment.log_path(),
+          " at position ", at, ": ", bad.message()));
+    }
+    min_offset = header->last_offset() + 1;
+    rest.remove_prefix(header->size_bytes());
   }
-  result.pins.push_back(pinned->mapping);
-  return result;
+  result->pins.push_back(pinned->mapping);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<OffsetAndTimestamp> Log::OffsetForTimestamp(int64_t timestamp) {

@@ -68,6 +68,8 @@
 
 namespace runnel {
 
+struct RecordBatchHeader;
+
 namespace internal {
 class Segment;
 struct PinnedBytes;
@@ -107,6 +109,11 @@ struct LogOptions {
   // Runnel: file space reserved (fallocate) at a time ahead of the write
   // position of the active segment.
   uint64_t preallocate_bytes = uint64_t{16} << 20;
+  // The partition leader epoch stamped on every appended batch (in Kafka
+  // the broker does this). Reads reject batches whose epoch lies outside
+  // [0, leader_epoch]: the field is outside the CRC, so this is what
+  // catches a corrupted one. Replication will advance it.
+  int32_t leader_epoch = 0;
   // Runnel: a name for error messages, e.g. "orders-0" (default: the
   // directory).
   std::string name;
@@ -215,6 +222,12 @@ class Log {
   Log(std::string dir, LogOptions options);
 
   absl::Status Recover();
+  absl::Status ReadSegment(internal::Segment& segment, int64_t offset,
+                           size_t max_bytes, uint64_t position,
+                           LogReadResult* result) const;
+  absl::Status CheckBatch(const RecordBatchHeader& header,
+                          absl::string_view bytes, int64_t min_offset,
+                          int64_t end_offset) const;
   absl::Status RecoverSegments(std::vector<int64_t> base_offsets,
                                bool clean_shutdown, int64_t clean_end);
   absl::Status EnsureActive() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);

@@ -53,6 +53,13 @@ std::string RandomBatch(std::mt19937_64* rng, int64_t timestamp) {
   return out;
 }
 
+// What the log does to an appended batch: assigns its base offset and
+// stamps the leader epoch (0 here).
+bool Stamp(std::string* batch, int64_t base_offset) {
+  return SetBaseOffset(absl::MakeSpan(*batch), base_offset).ok() &&
+         SetPartitionLeaderEpoch(absl::MakeSpan(*batch), 0).ok();
+}
+
 LogOptions SmallLogOptions(FileSystem* fs) {
   LogOptions options;
   options.file_system = fs;
@@ -171,8 +178,7 @@ void RunSeed(uint64_t seed) {
       absl::StatusOr<AppendInfo> info = (*log)->Append(batch);
       ASSERT_TRUE(info.ok()) << info.status();
       ASSERT_EQ(info->first_offset, model.next_offset);
-      ASSERT_TRUE(
-          SetBaseOffset(absl::MakeSpan(batch), info->first_offset).ok());
+      ASSERT_TRUE(Stamp(&batch, info->first_offset));
       model.batches.push_back(batch);
       model.next_offset = info->last_offset + 1;
     }
@@ -208,7 +214,7 @@ TEST(LogCrashTest, DiskFullFailsCleanlyAndAppendsResumeWhenSpaceIsBack) {
     std::string batch = RandomBatch(&rng, 1000 + i);
     absl::StatusOr<AppendInfo> info = (*log)->Append(batch);
     ASSERT_TRUE(info.ok()) << info.status();
-    ASSERT_TRUE(SetBaseOffset(absl::MakeSpan(batch), info->first_offset).ok());
+    ASSERT_TRUE(Stamp(&batch, info->first_offset));
     appended.push_back(batch);
   }
   FaultRule full;
@@ -225,8 +231,7 @@ TEST(LogCrashTest, DiskFullFailsCleanlyAndAppendsResumeWhenSpaceIsBack) {
     absl::StatusOr<AppendInfo> info = (*log)->Append(batch);
     status = info.status();
     if (info.ok()) {
-      ASSERT_TRUE(
-          SetBaseOffset(absl::MakeSpan(batch), info->first_offset).ok());
+      ASSERT_TRUE(Stamp(&batch, info->first_offset));
       appended.push_back(batch);
       end = info->last_offset + 1;
     }
@@ -241,7 +246,7 @@ TEST(LogCrashTest, DiskFullFailsCleanlyAndAppendsResumeWhenSpaceIsBack) {
     std::string batch = RandomBatch(&rng, 3000 + i);
     absl::StatusOr<AppendInfo> info = (*log)->Append(batch);
     ASSERT_TRUE(info.ok()) << info.status();
-    ASSERT_TRUE(SetBaseOffset(absl::MakeSpan(batch), info->first_offset).ok());
+    ASSERT_TRUE(Stamp(&batch, info->first_offset));
     appended.push_back(batch);
   }
   EXPECT_EQ(ReadEveryBatch(log->get()), appended);

@@ -130,9 +130,15 @@ absl::Status Segment::Append(absl::string_view batch,
   if (absl::Status s = ReserveFor(position + batch.size()); !s.ok()) return s;
   char* const dst = active_map_->mutable_data() + position;
   std::memcpy(dst, batch.data(), batch.size());
-  // The base offset lies outside the CRC: patching it keeps the batch valid.
+  // Base offset and leader epoch lie outside the CRC: stamping them keeps
+  // the batch valid.
   if (absl::Status s =
           SetBaseOffset(absl::MakeSpan(dst, batch.size()), header.base_offset);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = SetPartitionLeaderEpoch(
+          absl::MakeSpan(dst, batch.size()), header.partition_leader_epoch);
       !s.ok()) {
     return s;
   }
@@ -367,11 +373,19 @@ absl::Status Segment::RebuildIndexesLocked(absl::string_view bytes) {
   offset_of_max_timestamp_.store(base_offset_, std::memory_order_relaxed);
   bytes_since_index_entry_ = 0;
   uint64_t pos = 0;
+  // Index the prefix whose offsets hold together; a read of anything after
+  // it finds the bad batch itself and reports it as DataLoss.
+  int64_t min_offset = base_offset_;
   while (pos < bytes.size()) {
     absl::StatusOr<RecordBatchHeader> header =
         ReadBatchHeader(bytes.substr(pos));
-    if (!header.ok()) return header.status();  // the caller validated these
+    if (!header.ok() || header->size_bytes() > bytes.size() - pos ||
+        header->base_offset < min_offset ||
+        header->last_offset() - base_offset_ > INT32_MAX) {
+      break;
+    }
     if (absl::Status s = IndexBatch(*header, pos); !s.ok()) return s;
+    min_offset = header->last_offset() + 1;
     pos += header->size_bytes();
   }
   max_timestamp_.store(saved_max, std::memory_order_release);

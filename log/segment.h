@@ -120,10 +120,11 @@ class Segment {
   // --- Appender side (one thread at a time; the Log's append lock). ---
 
   // Appends one batch, writing header.base_offset (the offset the log
-  // assigns) into the copied bytes; the rest of `header` must be the
-  // batch's own parsed header. Errors: ResourceExhausted if the file cannot be
-  // extended (the segment is unchanged), FailedPrecondition if it would not
-  // fit in capacity_bytes or the segment is sealed.
+  // assigns) and header.partition_leader_epoch into the copied bytes; the
+  // rest of `header` must be the batch's own parsed header. Errors:
+  // ResourceExhausted if the file cannot be extended (the segment is
+  // unchanged), FailedPrecondition if it would not fit in capacity_bytes or the
+  // segment is sealed.
   absl::Status Append(absl::string_view batch, const RecordBatchHeader& header);
   // True if the offset index has no room for another entry.
   bool IndexFull() const;
