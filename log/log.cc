@@ -11,6 +11,7 @@
 #include "log/checkpoint_file.h"
 #include "log/format.h"
 #include "log/segment.h"
+#include "log/segment_cache.h"
 #include "runnel/record_batch.h"
 
 namespace runnel {
@@ -130,6 +131,9 @@ Log::Log(std::string dir, LogOptions options)
       fs_(options_.file_system != nullptr ? options_.file_system
                                           : FileSystem::Default()),
       clock_(options_.clock != nullptr ? options_.clock : Clock::Real()),
+      cache_(options_.open_segment_cache != nullptr
+                 ? options_.open_segment_cache
+                 : internal::OpenSegmentCache::Default()),
       segments_(std::make_shared<SegmentList>()) {
   const size_t slash = dir_.find_last_of('/');
   const std::string base =
@@ -191,6 +195,10 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(std::string dir,
 std::shared_ptr<const Log::SegmentList> Log::segments() const {
   MutexLock lock(&segments_mu_);
   return segments_;
+}
+
+void Log::Touched(const std::shared_ptr<Segment>& segment) const {
+  if (segment != segments()->segments.back()) cache_->Touch(segment);
 }
 
 void Log::PublishSegments(std::shared_ptr<const SegmentList> list) {
@@ -290,6 +298,9 @@ absl::Status Log::RecoverSegments(std::vector<int64_t> bases,
       }
       next_offset = last ? scan->next_offset : bases[i + 1];
     }
+    // Scanned segments below the tail are closed again: an idle log keeps
+    // nothing of its sealed segments open.
+    if (!last) segment->ReleaseResources();
     list->segments.push_back(std::move(segment));
   }
   log_start_offset_.store(std::max(log_start_offset_.load(), bases.front()));
@@ -414,6 +425,7 @@ absl::Status Log::Roll() {
   // again and retries the roll.
   active_ready_ = false;
   if (absl::Status s = old->Seal(); !s.ok()) return s;  // synced, trimmed
+  old->ReleaseResources();  // reopened read-only by the next reader
   absl::StatusOr<std::shared_ptr<Segment>> fresh =
       Segment::CreateActive(fs_, dir_, base, ToSegmentOptions(options_));
   if (!fresh.ok()) return fresh.status();
@@ -514,7 +526,7 @@ absl::StatusOr<LogReadResult> Log::Read(int64_t offset, size_t max_bytes) {
   if (segment == nullptr) return result;
 
   absl::StatusOr<uint64_t> position = segment->FindPosition(offset);
-  if (!position.ok()) return position.status();
+  if (!position.ok()) return BelowStartOr(offset, position.status());
   absl::Status status =
       ReadSegment(*segment, offset, max_bytes, *position, &result);
   if (absl::IsDataLoss(status) && *position > 0) {
@@ -524,11 +536,24 @@ absl::StatusOr<LogReadResult> Log::Read(int64_t offset, size_t max_bytes) {
     result.pins.clear();
     status = ReadSegment(*segment, offset, max_bytes, 0, &result);
   }
+  if (absl::IsNotFound(status)) return BelowStartOr(offset, status);
   if (!status.ok()) {
     corrupt_batches_.fetch_add(1);
     return status;
   }
+  Touched(segment);
   return result;
+}
+
+// A reader may take a segment from the list just before retention deletes
+// it; opening its files then fails. That is no error of the log: the
+// offset is now below the log start, so say so as any read there would.
+absl::Status Log::BelowStartOr(int64_t offset, absl::Status status) const {
+  const int64_t start = log_start_offset_.load(std::memory_order_acquire);
+  if (offset >= start) return status;
+  return absl::OutOfRangeError(absl::StrCat("log ", Describe(), ": offset ",
+                                            offset, " is outside [", start,
+                                            ", ", log_end_offset(), "]"));
 }
 
 // The checks the CRC cannot make: magic and sizes (ReadBatchHeader), the
@@ -606,6 +631,7 @@ absl::StatusOr<OffsetAndTimestamp> Log::OffsetForTimestamp(int64_t timestamp) {
     // Skip whole segments whose largest timestamp is older (known for
     // scanned segments; otherwise read their last time-index entry).
     absl::StatusOr<TimestampOffset> floor = segment->LookupTime(timestamp);
+    Touched(segment);
     if (!floor.ok()) return floor.status();
     absl::StatusOr<uint64_t> position = segment->FindPosition(floor->offset);
     if (!position.ok()) return position.status();
@@ -697,6 +723,7 @@ absl::StatusOr<size_t> Log::SegmentsPastRetentionMs() {
   for (const std::shared_ptr<Segment>& segment : list->segments) {
     if (segment->size() == 0) break;
     absl::StatusOr<int64_t> largest = segment->LargestTimestamp();
+    Touched(segment);
     if (!largest.ok()) return largest.status();
     if (*largest >= cutoff) break;
     ++count;
@@ -740,6 +767,7 @@ absl::Status Log::DeleteOldestSegments(size_t count) {
   PublishSegments(list);
   absl::Status status;
   for (size_t i = 0; i < count; ++i) {
+    cache_->Forget(current->segments[i].get());
     status.Update(current->segments[i]->DeleteFiles());
   }
   status.Update(fs_->SyncDir(dir_));
@@ -763,6 +791,12 @@ uint64_t Log::size_bytes() const {
   for (const auto& segment : segments()->segments) total += segment->size();
   return total;
 }
+int64_t Log::open_segment_count() const {
+  int64_t open = 0;
+  for (const auto& segment : segments()->segments) open += segment->is_open();
+  return open;
+}
+
 int64_t Log::corrupt_batches_found() const {
   return corrupt_batches_.load(std::memory_order_acquire);
 }

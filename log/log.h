@@ -71,6 +71,7 @@ namespace runnel {
 struct RecordBatchHeader;
 
 namespace internal {
+class OpenSegmentCache;
 class Segment;
 struct PinnedBytes;
 }  // namespace internal
@@ -114,6 +115,11 @@ struct LogOptions {
   // [0, leader_epoch]: the field is outside the CRC, so this is what
   // catches a corrupted one. Replication will advance it.
   int32_t leader_epoch = 0;
+  // Runnel: bounds the sealed segments (descriptors and mappings) open at
+  // once across every Log sharing it; the Broker passes its own. Default:
+  // a process-wide bound of 1024. Idle logs keep nothing of their sealed
+  // segments open.
+  internal::OpenSegmentCache* open_segment_cache = nullptr;
   // Runnel: a name for error messages, e.g. "orders-0" (default: the
   // directory).
   std::string name;
@@ -210,6 +216,8 @@ class Log {
   int64_t recovery_point() const;
   int64_t segment_count() const;
   uint64_t size_bytes() const;
+  // Segments with an open descriptor or mapping (a metric).
+  int64_t open_segment_count() const;
   // Corrupt batches found by recovery or reads (a metric).
   int64_t corrupt_batches_found() const;
 
@@ -225,6 +233,7 @@ class Log {
   absl::Status ReadSegment(internal::Segment& segment, int64_t offset,
                            size_t max_bytes, uint64_t position,
                            LogReadResult* result) const;
+  absl::Status BelowStartOr(int64_t offset, absl::Status status) const;
   absl::Status CheckBatch(const RecordBatchHeader& header,
                           absl::string_view bytes, int64_t min_offset,
                           int64_t end_offset) const;
@@ -247,6 +256,8 @@ class Log {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   size_t SegmentsPastRetentionBytes() const;
   std::shared_ptr<const SegmentList> segments() const;
+  // Tells the open-segment cache that a sealed segment was used.
+  void Touched(const std::shared_ptr<internal::Segment>& segment) const;
   void PublishSegments(std::shared_ptr<const SegmentList> list);
   std::string Describe() const;
 
@@ -258,6 +269,7 @@ class Log {
   int32_t checkpoint_partition_ = 0;
   FileSystem* const fs_;
   Clock* const clock_;
+  internal::OpenSegmentCache* const cache_;
 
   // Appends: one at a time.
   Mutex append_mu_ ABSL_ACQUIRED_BEFORE(sync_mu_);

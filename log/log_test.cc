@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "io/test_util.h"
 #include "log/format.h"
+#include "log/segment_cache.h"
 #include "runnel/clock.h"
 #include "runnel/mem_file_system.h"
 #include "runnel/record_batch.h"
@@ -488,6 +489,25 @@ TEST_P(LogTest, CheckpointsUseKafkasFileFormat) {
   EXPECT_THAT(
       ::runnel::testing::ReadFile(fs_, dir_ + "/log-start-offset-checkpoint"),
       ::runnel::testing::IsOkAndHolds("0\n1\norders 3 2\n"));
+}
+
+TEST_P(LogTest, IdleLogsKeepNoSealedSegmentOpenAndReadsStayBounded) {
+  internal::OpenSegmentCache cache(/*max_open_segments=*/2);
+  options_.open_segment_cache = &cache;
+  options_.segment_bytes = 1024;
+  std::unique_ptr<Log> log = OpenLog();
+  for (int i = 0; i < 60; ++i) ASSERT_TRUE(log->Append(Batch(2)).ok());
+  ASSERT_GT(log->segment_count(), 6);
+  EXPECT_EQ(log->open_segment_count(), 1);  // only the active one
+  EXPECT_EQ(ReadAll(log.get()).size(), 120u);
+  EXPECT_LE(log->open_segment_count(), 3);  // 2 cached + the active one
+  EXPECT_EQ(cache.size(), 2u);
+  ASSERT_TRUE(log->Close().ok());
+
+  std::unique_ptr<Log> reopened = OpenLog();
+  EXPECT_EQ(reopened->open_segment_count(), 0);  // nothing until used
+  EXPECT_EQ(ReadAll(reopened.get()).size(), 120u);
+  EXPECT_LE(reopened->open_segment_count(), 3);
 }
 
 }  // namespace
