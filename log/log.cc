@@ -283,9 +283,9 @@ absl::Status Log::RecoverSegments(std::vector<int64_t> bases,
           segment->Recover(next_offset);
       if (!scan.ok()) return scan.status();
       if (scan->invalid_bytes > 0) {
-        if (!scan->tail_is_zeros || scan->next_offset < point) {
-          corrupt_batches_.fetch_add(1);
-        }
+        // A torn tail after the recovery point is what a crash leaves;
+        // invalid bytes below it, or inside an earlier segment, are not.
+        if (!last || scan->next_offset < point) corrupt_batches_.fetch_add(1);
         if (last) {
           if (absl::Status s = segment->TruncateTo(scan->valid_bytes);
               !s.ok()) {
@@ -328,32 +328,40 @@ absl::Status Log::EnsureActive() {
   return absl::OkStatus();
 }
 
+// What Append checks of each incoming batch: a sane header, the whole
+// batch present, max.message.bytes, the CRC.
+absl::Status Log::ValidateBatch(absl::string_view bytes,
+                                RecordBatchHeader* header) const {
+  absl::StatusOr<RecordBatchHeader> parsed = ReadBatchHeader(bytes);
+  if (!parsed.ok()) return parsed.status();
+  if (parsed->size_bytes() > bytes.size()) {
+    return absl::DataLossError(absl::StrCat("batch of ", parsed->size_bytes(),
+                                            " bytes is truncated to ",
+                                            bytes.size()));
+  }
+  if (parsed->size_bytes() > options_.max_message_bytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("batch of ", parsed->size_bytes(),
+                     " bytes is larger than max.message.bytes ",
+                     options_.max_message_bytes));
+  }
+  *header = *parsed;
+  return VerifyBatchCrc(bytes.substr(0, parsed->size_bytes()));
+}
+
 absl::StatusOr<AppendInfo> Log::Append(absl::string_view batches) {
   // Validate everything before touching the log.
   std::vector<RecordBatchHeader> headers;
   for (size_t pos = 0; pos < batches.size();) {
-    absl::string_view rest = batches.substr(pos);
-    absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(rest);
-    absl::Status bad = header.status();
-    if (bad.ok() && header->size_bytes() > rest.size()) {
-      bad = absl::DataLossError(absl::StrCat("batch of ", header->size_bytes(),
-                                             " bytes is truncated to ",
-                                             rest.size()));
-    } else if (bad.ok() && header->size_bytes() > options_.max_message_bytes) {
-      bad = absl::InvalidArgumentError(
-          absl::StrCat("batch of ", header->size_bytes(),
-                       " bytes is larger than max.message.bytes ",
-                       options_.max_message_bytes));
-    } else if (bad.ok()) {
-      bad = VerifyBatchCrc(rest.substr(0, header->size_bytes()));
-    }
-    if (!bad.ok()) {
+    RecordBatchHeader header;
+    if (absl::Status bad = ValidateBatch(batches.substr(pos), &header);
+        !bad.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("log ", Describe(), ": append rejected: batch at byte ",
                        pos, ": ", bad.message()));
     }
-    headers.push_back(*header);
-    pos += header->size_bytes();
+    headers.push_back(header);
+    pos += header.size_bytes();
   }
   if (headers.empty()) {
     return absl::InvalidArgumentError(
@@ -389,17 +397,65 @@ absl::Status Log::AppendOne(absl::string_view batch, AppendInfo* info) {
   header.partition_leader_epoch = options_.leader_epoch;
   std::shared_ptr<Segment> active = segments()->segments.back();
   if (absl::Status s = active->Append(batch, header); !s.ok()) return s;
-  const int64_t last = header.base_offset + header.last_offset_delta;
-  log_end_offset_.store(last + 1, std::memory_order_release);
+  Appended(header, info);
+  return absl::OkStatus();
+}
 
+void Log::Appended(const RecordBatchHeader& header, AppendInfo* info) {
+  log_end_offset_.store(header.last_offset() + 1, std::memory_order_release);
   if (info->first_offset < 0) info->first_offset = header.base_offset;
-  info->last_offset = last;
+  info->last_offset = header.last_offset();
   info->max_timestamp = std::max(info->max_timestamp, header.max_timestamp);
   info->record_count += header.record_count;
-  info->bytes += batch.size();
+  info->bytes += header.size_bytes();
   if (unflushed_messages_ == 0) oldest_unflushed_ = clock_->Now();
   unflushed_messages_ += header.record_count;
-  return absl::OkStatus();
+}
+
+absl::StatusOr<AppendInfo> Log::AppendInPlace(
+    size_t max_batch_bytes,
+    absl::FunctionRef<absl::StatusOr<size_t>(absl::Span<char>)> build) {
+  if (max_batch_bytes < format::kRecordBatchHeaderSize ||
+      max_batch_bytes > options_.max_message_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "log ", Describe(), ": in-place batch of up to ", max_batch_bytes,
+        " bytes is outside [61, max.message.bytes ", options_.max_message_bytes,
+        "]"));
+  }
+  MutexLock lock(&append_mu_);
+  if (closed_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("log ", Describe(), " is closed"));
+  }
+  if (absl::Status s = EnsureActive(); !s.ok()) return s;
+  // Roll as for a batch of the largest size (its timestamp is not known).
+  if (absl::Status s = MaybeRoll(max_batch_bytes, -1); !s.ok()) return s;
+  std::shared_ptr<Segment> active = segments()->segments.back();
+  absl::StatusOr<absl::Span<char>> slot = active->ReserveTail(max_batch_bytes);
+  if (!slot.ok()) return slot.status();
+  absl::StatusOr<size_t> built = build(*slot);
+  if (!built.ok()) return built.status();
+  RecordBatchHeader header;
+  absl::Status bad =
+      *built > slot->size()
+          ? absl::InvalidArgumentError(absl::StrCat(
+                "built ", *built, " bytes into a ", slot->size(), "-byte slot"))
+          : ValidateBatch(absl::string_view(slot->data(), *built), &header);
+  if (bad.ok() && header.size_bytes() != *built) {
+    bad = absl::InvalidArgumentError(absl::StrCat(
+        "built ", *built, " bytes but the batch is ", header.size_bytes()));
+  }
+  if (!bad.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "log ", Describe(), ": in-place append rejected: ", bad.message()));
+  }
+  header.base_offset = log_end_offset_.load(std::memory_order_relaxed);
+  header.partition_leader_epoch = options_.leader_epoch;
+  if (absl::Status s = active->CommitTail(header); !s.ok()) return s;
+  AppendInfo info;
+  Appended(header, &info);
+  if (absl::Status s = MaybeFlush(); !s.ok()) return s;
+  return info;
 }
 
 // Kafka's roll conditions: the batch would overflow segment.bytes, the

@@ -58,10 +58,12 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "runnel/clock.h"
 #include "runnel/file_system.h"
 #include "util/mutex.h"
@@ -176,6 +178,27 @@ class Log {
   // later appends work once space is back), FailedPrecondition (closed).
   absl::StatusOr<AppendInfo> Append(absl::string_view batches);
 
+  // Zero-copy append (for producers): calls `build` with writable space for
+  // one batch of at most `max_batch_bytes` at the tail of the active
+  // segment — memory inside the segment's mapping, valid only during the
+  // call. `build` writes one whole batch at its start (for example with
+  // RecordBatchBuilder's in-place mode) and returns the batch's size, or an
+  // error to append nothing. The log then checks the batch as Append does
+  // (header, CRC, max.message.bytes) and assigns its offsets; the record
+  // bytes are never copied. `build` runs under the append lock: it must not
+  // call back into this Log.
+  //
+  //   log->AppendInPlace(64 << 10, [&](absl::Span<char> slot)
+  //                                    -> absl::StatusOr<size_t> {
+  //     runnel::RecordBatchBuilder builder(options, slot);
+  //     for (const Event& e : events) RETURN_IF_ERROR(builder.Append(...));
+  //     RETURN_IF_ERROR(builder.Finish().status());
+  //     return builder.size_bytes();
+  //   });
+  absl::StatusOr<AppendInfo> AppendInPlace(
+      size_t max_batch_bytes,
+      absl::FunctionRef<absl::StatusOr<size_t>(absl::Span<char>)> build);
+
   // Makes everything appended so far durable (see the contract above).
   absl::Status Sync();
   // Syncs if flush.ms has passed since the oldest unflushed append. For a
@@ -242,6 +265,11 @@ class Log {
   absl::Status EnsureActive() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   absl::Status AppendOne(absl::string_view batch, AppendInfo* info)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // Bookkeeping after a batch was committed to the active segment.
+  void Appended(const RecordBatchHeader& header, AppendInfo* info)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  absl::Status ValidateBatch(absl::string_view bytes,
+                             RecordBatchHeader* header) const;
   absl::Status MaybeRoll(size_t batch_bytes, int64_t max_timestamp)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   absl::Status Roll() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);

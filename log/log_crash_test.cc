@@ -12,6 +12,7 @@
 // points; set RUNNEL_CRASH_SEEDS=20000 for a long sweep, and
 // RUNNEL_CRASH_FIRST_SEED to start elsewhere (a failure names its seed).
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <random>
 #include <string>
@@ -175,7 +176,16 @@ void RunSeed(uint64_t seed) {
       }
       std::string batch = RandomBatch(&rng, timestamp);
       timestamp += 10;
-      absl::StatusOr<AppendInfo> info = (*log)->Append(batch);
+      // Half the appends go through the zero-copy path.
+      absl::StatusOr<AppendInfo> info =
+          rng() % 2 == 0
+              ? (*log)->Append(batch)
+              : (*log)->AppendInPlace(
+                    batch.size() + static_cast<size_t>(rng() % 64),
+                    [&batch](absl::Span<char> slot) -> absl::StatusOr<size_t> {
+                      std::memcpy(slot.data(), batch.data(), batch.size());
+                      return batch.size();
+                    });
       ASSERT_TRUE(info.ok()) << info.status();
       ASSERT_EQ(info->first_offset, model.next_offset);
       ASSERT_TRUE(Stamp(&batch, info->first_offset));

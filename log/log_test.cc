@@ -1,6 +1,7 @@
 // Copyright 2026 The Runnel Authors.
 #include "runnel/log.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -508,6 +509,52 @@ TEST_P(LogTest, IdleLogsKeepNoSealedSegmentOpenAndReadsStayBounded) {
   EXPECT_EQ(reopened->open_segment_count(), 0);  // nothing until used
   EXPECT_EQ(ReadAll(reopened.get()).size(), 120u);
   EXPECT_LE(reopened->open_segment_count(), 3);
+}
+
+TEST_P(LogTest, AppendInPlaceBuildsTheBatchInsideTheSegment) {
+  std::unique_ptr<Log> log = OpenLog();
+  ASSERT_TRUE(log->Append(Batch(1)).ok());
+  absl::StatusOr<AppendInfo> info = log->AppendInPlace(
+      4096, [](absl::Span<char> slot) -> absl::StatusOr<size_t> {
+        RecordBatchBuilder builder(RecordBatchOptions{}, slot);
+        for (int i = 0; i < 3; ++i) {
+          absl::Status s = builder.Append(1700000000000 + i,
+                                          absl::StrCat("in-place-", i), "v");
+          if (!s.ok()) return s;
+        }
+        absl::StatusOr<RecordBatchHeader> header = builder.Finish();
+        if (!header.ok()) return header.status();
+        return builder.size_bytes();
+      });
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->first_offset, 1);
+  EXPECT_EQ(info->last_offset, 3);
+  EXPECT_THAT(ReadAll(log.get(), 1),
+              ::testing::ElementsAre("1:in-place-0=v", "2:in-place-1=v",
+                                     "3:in-place-2=v"));
+}
+
+TEST_P(LogTest, AppendInPlaceRejectsWhatIsNotAWholeValidBatch) {
+  std::unique_ptr<Log> log = OpenLog();
+  auto garbage = [](absl::Span<char> slot) -> absl::StatusOr<size_t> {
+    std::fill(slot.begin(), slot.begin() + 100, 'x');
+    return 100;
+  };
+  EXPECT_THAT(log->AppendInPlace(4096, garbage).status(),
+              StatusIs(Code::kInvalidArgument, HasSubstr("in-place append")));
+  auto failing = [](absl::Span<char>) -> absl::StatusOr<size_t> {
+    return absl::CancelledError("caller gave up");
+  };
+  EXPECT_THAT(log->AppendInPlace(4096, failing).status(),
+              StatusIs(Code::kCancelled, HasSubstr("caller gave up")));
+  EXPECT_THAT(log->AppendInPlace(10, failing).status(),
+              StatusIs(Code::kInvalidArgument, HasSubstr("outside [61")));
+  EXPECT_EQ(log->log_end_offset(), 0);
+  // The log is intact: a normal append goes to offset 0.
+  absl::StatusOr<AppendInfo> next = log->Append(Batch(2));
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->first_offset, 0);
+  EXPECT_EQ(ReadAll(log.get()).size(), 2u);
 }
 
 }  // namespace

@@ -172,6 +172,14 @@ struct RecordHeaderView {
 class RecordBatchBuilder {
  public:
   RecordBatchBuilder(const RecordBatchOptions& options, std::string* out);
+  // In-place mode: builds the batch at the start of `buffer` (e.g. a slot
+  // at the tail of a log segment, see Log::AppendInPlace), so record bytes
+  // are written exactly once. An Append that does not fit fails with
+  // ResourceExhausted and changes nothing: Finish what is there and start
+  // a new batch. size_bytes() is the batch's size after Finish. With LZ4
+  // the compressed records replace the plain ones in the buffer.
+  RecordBatchBuilder(const RecordBatchOptions& options,
+                     absl::Span<char> buffer);
   ~RecordBatchBuilder();
 
   RecordBatchBuilder(const RecordBatchBuilder&) = delete;
@@ -188,8 +196,9 @@ class RecordBatchBuilder {
   absl::Status Append(const Record& record);
 
   int32_t record_count() const { return record_count_; }
-  // Bytes this batch occupies in the buffer so far (uncompressed).
-  size_t size_bytes() const { return out_->size() - start_; }
+  // Bytes this batch occupies in the buffer so far (uncompressed until
+  // Finish).
+  size_t size_bytes() const;
 
   // Writes the header and CRC (after compressing, if configured) and returns
   // it. Errors: InvalidArgument for an empty batch or one larger than 2 GiB;
@@ -203,9 +212,15 @@ class RecordBatchBuilder {
                           std::optional<absl::string_view> value,
                           absl::Span<const Header> headers);
 
+  char* batch_data();
+  char* Grow(size_t n);
+  void ShrinkTo(size_t size);
+
   RecordBatchOptions options_;
-  std::string* out_;
-  size_t start_;  // where this batch begins in *out_
+  std::string* out_;        // null in in-place mode
+  size_t start_;            // where this batch begins in *out_
+  absl::Span<char> fixed_;  // in-place mode: the caller's buffer
+  size_t used_ = 0;         // in-place mode: bytes of it in use
   bool finished_ = false;
   int32_t record_count_ = 0;
   int64_t base_timestamp_ = -1;

@@ -69,8 +69,47 @@ RecordBatchBuilder::RecordBatchBuilder(const RecordBatchOptions& options,
   out_->resize(start_ + format::kRecordBatchHeaderSize);
 }
 
+RecordBatchBuilder::RecordBatchBuilder(const RecordBatchOptions& options,
+                                       absl::Span<char> buffer)
+    : options_(options),
+      out_(nullptr),
+      start_(0),
+      fixed_(buffer),
+      used_(format::kRecordBatchHeaderSize) {}
+
 RecordBatchBuilder::~RecordBatchBuilder() {
-  if (!finished_) out_->resize(start_);
+  if (!finished_ && out_ != nullptr) out_->resize(start_);
+}
+
+size_t RecordBatchBuilder::size_bytes() const {
+  return out_ != nullptr ? out_->size() - start_ : used_;
+}
+
+char* RecordBatchBuilder::batch_data() {
+  return out_ != nullptr ? &(*out_)[start_] : fixed_.data();
+}
+
+// Room for `n` more bytes at the end of the batch, or null if a fixed
+// buffer has none left (nothing changes then).
+char* RecordBatchBuilder::Grow(size_t n) {
+  if (out_ != nullptr) {
+    const size_t old_size = out_->size();
+    out_->resize(old_size + n);
+    return &(*out_)[old_size];
+  }
+  if (used_ > fixed_.size() || n > fixed_.size() - used_) return nullptr;
+  char* p = fixed_.data() + used_;
+  used_ += n;
+  return p;
+}
+
+// Cuts the batch back to `size` bytes (header included).
+void RecordBatchBuilder::ShrinkTo(size_t size) {
+  if (out_ != nullptr) {
+    out_->resize(start_ + size);
+  } else {
+    used_ = size;
+  }
 }
 
 absl::Status RecordBatchBuilder::Append(
@@ -143,9 +182,12 @@ absl::Status RecordBatchBuilder::AppendImpl(
     return invalid("batch would exceed 2^31-1 bytes");
   }
 
-  const size_t old_size = out_->size();
-  out_->resize(old_size + total);
-  char* p = &(*out_)[old_size];
+  char* p = Grow(total);
+  if (p == nullptr) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "RecordBatchBuilder::Append (record ", record_count_, "): ", total,
+        " more bytes do not fit the ", fixed_.size(), "-byte batch buffer"));
+  }
   p = internal::EncodeVarint(static_cast<int32_t>(body), p);
   *p++ = 0;  // record attributes: unused
   p = internal::EncodeVarlong(delta, p);
@@ -174,23 +216,34 @@ absl::StatusOr<RecordBatchHeader> RecordBatchBuilder::Finish() {
   finished_ = true;
   // Any error below leaves *out_ as it was before this batch.
   auto fail = [this](absl::Status status) {
-    out_->resize(start_);
+    if (out_ != nullptr) out_->resize(start_);
     return status;
   };
+  if (out_ == nullptr && fixed_.size() < format::kRecordBatchHeaderSize) {
+    return fail(absl::ResourceExhaustedError(
+        absl::StrCat("RecordBatchBuilder::Finish: a ", fixed_.size(),
+                     "-byte buffer cannot hold a batch header")));
+  }
   absl::Status codec = CheckCodec(options_.compression);
   if (!codec.ok()) return fail(codec);
   if (record_count_ == 0) {
     return fail(absl::InvalidArgumentError(
         "RecordBatchBuilder::Finish: a batch needs at least one record"));
   }
-  const size_t records_start = start_ + format::kRecordBatchHeaderSize;
   if (options_.compression == Compression::kLz4) {
     std::string compressed;
     absl::Status s = internal::Lz4FrameCompress(
-        absl::string_view(*out_).substr(records_start), &compressed);
+        absl::string_view(batch_data() + format::kRecordBatchHeaderSize,
+                          size_bytes() - format::kRecordBatchHeaderSize),
+        &compressed);
     if (!s.ok()) return fail(s);
-    out_->resize(records_start);
-    out_->append(compressed);
+    ShrinkTo(format::kRecordBatchHeaderSize);
+    char* p = Grow(compressed.size());
+    if (p == nullptr) {
+      return fail(absl::ResourceExhaustedError(
+          "RecordBatchBuilder::Finish: LZ4 output larger than the buffer"));
+    }
+    std::memcpy(p, compressed.data(), compressed.size());
   }
   const uint64_t batch_length = size_bytes() - format::kLogOverhead;
   if (batch_length > kInt32Max) {
@@ -219,7 +272,7 @@ absl::StatusOr<RecordBatchHeader> RecordBatchBuilder::Finish() {
   h.base_sequence = options_.base_sequence;
   h.record_count = record_count_;
 
-  char* batch = &(*out_)[start_];
+  char* batch = batch_data();
   internal::WriteBatchHeader(h, batch);
   h.crc = Crc32cExtend(0, batch + format::kCrcCoverageStart,
                        size_bytes() - format::kCrcCoverageStart);

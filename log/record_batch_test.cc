@@ -915,3 +915,59 @@ TEST(RecordBatchStructureTest, Lz4SectionErrors) {
 
 }  // namespace
 }  // namespace runnel
+
+namespace runnel {
+namespace {
+
+// In-place mode writes the same bytes as the string mode.
+TEST(RecordBatchInPlaceTest, BuildsTheSameBytesAsTheStringMode) {
+  for (Compression compression : {Compression::kNone, Compression::kLz4}) {
+    RecordBatchOptions options;
+    options.compression = compression;
+    std::string expected;
+    RecordBatchBuilder by_string(options, &expected);
+    std::string buffer(4096, '\xAA');
+    RecordBatchBuilder in_place(options, absl::MakeSpan(buffer));
+    for (int i = 0; i < 20; ++i) {
+      const std::string key = absl::StrCat("key-", i);
+      ASSERT_TRUE(by_string.Append(1000 + i, key, std::string(50, 'v')).ok());
+      ASSERT_TRUE(in_place.Append(1000 + i, key, std::string(50, 'v')).ok());
+    }
+    ASSERT_TRUE(by_string.Finish().ok());
+    absl::StatusOr<RecordBatchHeader> header = in_place.Finish();
+    ASSERT_TRUE(header.ok()) << header.status();
+    EXPECT_EQ(in_place.size_bytes(), expected.size());
+    EXPECT_EQ(buffer.substr(0, expected.size()), expected);
+    EXPECT_TRUE(DecodedBatch::Decode(expected).ok());
+  }
+}
+
+TEST(RecordBatchInPlaceTest, ARecordThatDoesNotFitChangesNothing) {
+  std::string buffer(200, '\0');
+  RecordBatchBuilder builder(RecordBatchOptions{}, absl::MakeSpan(buffer));
+  ASSERT_TRUE(builder.Append(1, "k", std::string(60, 'a')).ok());
+  const size_t size = builder.size_bytes();
+  absl::Status full = builder.Append(2, "k", std::string(200, 'b'));
+  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted) << full;
+  EXPECT_THAT(std::string(full.message()), HasSubstr("200-byte batch buffer"));
+  EXPECT_EQ(builder.size_bytes(), size);
+  EXPECT_EQ(builder.record_count(), 1);
+  absl::StatusOr<RecordBatchHeader> header = builder.Finish();
+  ASSERT_TRUE(header.ok()) << header.status();
+  absl::StatusOr<DecodedBatch> decoded =
+      DecodedBatch::Decode(absl::string_view(buffer.data(), size));
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(decoded->records().size(), 1u);
+}
+
+TEST(RecordBatchInPlaceTest, ABufferSmallerThanAHeaderFailsCleanly) {
+  std::string buffer(10, '\0');
+  RecordBatchBuilder builder(RecordBatchOptions{}, absl::MakeSpan(buffer));
+  EXPECT_EQ(builder.Append(1, "k", "v").code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(builder.Finish().status().code(),
+            absl::StatusCode::kResourceExhausted);
+}
+
+}  // namespace
+}  // namespace runnel

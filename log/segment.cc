@@ -122,23 +122,38 @@ absl::Status Segment::ReserveFor(uint64_t end) {
 
 absl::Status Segment::Append(absl::string_view batch,
                              const RecordBatchHeader& header) {
+  absl::StatusOr<absl::Span<char>> tail = ReserveTail(batch.size());
+  if (!tail.ok()) return tail.status();
+  std::memcpy(tail->data(), batch.data(), batch.size());
+  return CommitTail(header);
+}
+
+absl::StatusOr<absl::Span<char>> Segment::ReserveTail(size_t max_bytes) {
   if (active_map_ == nullptr) {
     return absl::FailedPreconditionError(
         absl::StrCat(log_path_, ": append to a segment that is not active"));
   }
   const uint64_t position = size_.load(std::memory_order_relaxed);
-  if (absl::Status s = ReserveFor(position + batch.size()); !s.ok()) return s;
-  char* const dst = active_map_->mutable_data() + position;
-  std::memcpy(dst, batch.data(), batch.size());
+  if (absl::Status s = ReserveFor(position + max_bytes); !s.ok()) return s;
+  return absl::MakeSpan(active_map_->mutable_data() + position, max_bytes);
+}
+
+absl::Status Segment::CommitTail(const RecordBatchHeader& header) {
+  const uint64_t position = size_.load(std::memory_order_relaxed);
+  if (active_map_ == nullptr || position + header.size_bytes() > reserved_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(log_path_, ": commit of ", header.size_bytes(),
+                     " bytes that were not reserved at the tail"));
+  }
+  const absl::Span<char> batch = absl::MakeSpan(
+      active_map_->mutable_data() + position, header.size_bytes());
   // Base offset and leader epoch lie outside the CRC: stamping them keeps
   // the batch valid.
-  if (absl::Status s =
-          SetBaseOffset(absl::MakeSpan(dst, batch.size()), header.base_offset);
-      !s.ok()) {
+  if (absl::Status s = SetBaseOffset(batch, header.base_offset); !s.ok()) {
     return s;
   }
-  if (absl::Status s = SetPartitionLeaderEpoch(
-          absl::MakeSpan(dst, batch.size()), header.partition_leader_epoch);
+  if (absl::Status s =
+          SetPartitionLeaderEpoch(batch, header.partition_leader_epoch);
       !s.ok()) {
     return s;
   }
@@ -150,9 +165,8 @@ absl::Status Segment::Append(absl::string_view batch,
     first_batch_timestamp_.store(header.max_timestamp,
                                  std::memory_order_release);
   }
-  next_offset_.store(header.base_offset + header.last_offset_delta + 1,
-                     std::memory_order_release);
-  size_.store(position + batch.size(), std::memory_order_release);
+  next_offset_.store(header.last_offset() + 1, std::memory_order_release);
+  size_.store(position + header.size_bytes(), std::memory_order_release);
   return absl::OkStatus();
 }
 

@@ -126,6 +126,14 @@ class Segment {
   // unchanged), FailedPrecondition if it would not fit in capacity_bytes or the
   // segment is sealed.
   absl::Status Append(absl::string_view batch, const RecordBatchHeader& header);
+  // Zero-copy append, step 1: `max_bytes` of writable space at the tail
+  // (reserved and mapped), not visible to readers. Valid until the next
+  // ReserveTail/Append/Seal.
+  absl::StatusOr<absl::Span<char>> ReserveTail(size_t max_bytes);
+  // Step 2: publishes the header.size_bytes()-byte batch written at the
+  // start of the reserved tail, stamping base offset and leader epoch as
+  // Append does.
+  absl::Status CommitTail(const RecordBatchHeader& header);
   // True if the offset index has no room for another entry.
   bool IndexFull() const;
   // Makes bytes [from, to) of the .log durable (msync of that range).
