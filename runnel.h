@@ -8,9 +8,11 @@
 // Depend on the Bazel target //:runnel.
 //
 // What is here so far:
+//   runnel/log.h              one partition's durable, segmented log
+//   runnel/record_batch.h     Kafka RecordBatch v2 encoding and decoding
 //   runnel/file_system.h      the file-system seam (POSIX by default)
 //   runnel/mem_file_system.h  an in-memory FileSystem for unit tests
-//   runnel/record_batch.h     Kafka RecordBatch v2 encoding and decoding
+//   runnel/clock.h            injectable time (SimulatedClock for tests)
 //
 // For crash tests of your own code, also include
 // runnel/fault_injection_file_system.h (target
@@ -18,7 +20,9 @@
 #ifndef RUNNEL_RUNNEL_H_
 #define RUNNEL_RUNNEL_H_
 
+#include "runnel/clock.h"            // IWYU pragma: export
 #include "runnel/file_system.h"      // IWYU pragma: export
+#include "runnel/log.h"              // IWYU pragma: export
 #include "runnel/mem_file_system.h"  // IWYU pragma: export
 #include "runnel/record_batch.h"     // IWYU pragma: export
 
