@@ -557,5 +557,35 @@ TEST_P(LogTest, AppendInPlaceRejectsWhatIsNotAWholeValidBatch) {
   EXPECT_EQ(ReadAll(log.get()).size(), 2u);
 }
 
+TEST_P(LogTest, SegmentMsRollsWhenTheFirstBatchIsOldEnough) {
+  options_.segment_ms = absl::Minutes(10);
+  std::unique_ptr<Log> log = OpenLog();
+  const int64_t t0 = 1700000000000;
+  ASSERT_TRUE(log->Append(Batch(1, t0)).ok());
+  ASSERT_TRUE(log->Append(Batch(1, t0 + 9 * 60 * 1000)).ok());
+  EXPECT_EQ(log->segment_count(), 1);
+  ASSERT_TRUE(log->Append(Batch(1, t0 + 10 * 60 * 1000)).ok());
+  EXPECT_EQ(log->segment_count(), 2);  // 10 minutes after the first batch
+  EXPECT_THAT(fs_->FileExists(dir_ + "/00000000000000000002.log"),
+              ::runnel::testing::IsOkAndHolds(true));
+}
+
+TEST_P(LogTest, FlushMsSyncsOnAppendOrFlushIfDue) {
+  SimulatedClock clock(absl::FromUnixMillis(1000));
+  options_.clock = &clock;
+  options_.flush_ms = absl::Seconds(1);
+  std::unique_ptr<Log> log = OpenLog();
+  ASSERT_TRUE(log->Append(Batch(2)).ok());
+  ASSERT_TRUE(log->FlushIfDue().ok());
+  EXPECT_EQ(log->recovery_point(), 0);  // not due yet
+  clock.Advance(absl::Milliseconds(1500));
+  ASSERT_TRUE(log->FlushIfDue().ok());
+  EXPECT_EQ(log->recovery_point(), 2);
+  ASSERT_TRUE(log->Append(Batch(1)).ok());
+  clock.Advance(absl::Seconds(2));
+  ASSERT_TRUE(log->Append(Batch(1)).ok());  // the append itself syncs
+  EXPECT_EQ(log->recovery_point(), 4);
+}
+
 }  // namespace
 }  // namespace runnel
