@@ -9,7 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "log/checkpoint_file.h"
+#include "log/cleaner_swap.h"
 #include "log/format.h"
+#include "log/log_cleaner.h"
 #include "log/segment.h"
 #include "log/segment_cache.h"
 #include "runnel/record_batch.h"
@@ -47,6 +49,8 @@ namespace {
 constexpr absl::string_view kRecoveryPointFile =
     "recovery-point-offset-checkpoint";
 constexpr absl::string_view kLogStartFile = "log-start-offset-checkpoint";
+// Where the next compaction pass starts (Kafka's cleaner-offset-checkpoint).
+constexpr absl::string_view kCleanerOffsetFile = "cleaner-offset-checkpoint";
 // Written by Close after everything is synced: its content is the log end
 // offset, so the next Open trusts the files and scans nothing.
 constexpr absl::string_view kCleanShutdownFile = ".runnel_cleanshutdown";
@@ -208,6 +212,11 @@ void Log::PublishSegments(std::shared_ptr<const SegmentList> list) {
 
 absl::Status Log::Recover() {
   if (absl::Status s = CreateDirsDurably(fs_, dir_); !s.ok()) return s;
+  // A compaction swap cut short by a crash is finished or undone first, so
+  // the listing below sees whole segments only.
+  absl::StatusOr<internal::InterruptedCleaning> cleaning =
+      internal::CompleteInterruptedCleaning(fs_, dir_);
+  if (!cleaning.ok()) return cleaning.status();
   absl::StatusOr<std::vector<std::string>> names = fs_->ListDir(dir_);
   if (!names.ok()) return names.status();
 
@@ -559,6 +568,17 @@ absl::Status Log::Sync() {
 }
 
 absl::StatusOr<LogReadResult> Log::Read(int64_t offset, size_t max_bytes) {
+  // A segment replaced by compaction under this reader reports Unavailable:
+  // the segment list has changed, so read again from the new one.
+  absl::StatusOr<LogReadResult> result = ReadOnce(offset, max_bytes);
+  for (int attempt = 0; attempt < 8 && absl::IsUnavailable(result.status());
+       ++attempt) {
+    result = ReadOnce(offset, max_bytes);
+  }
+  return result;
+}
+
+absl::StatusOr<LogReadResult> Log::ReadOnce(int64_t offset, size_t max_bytes) {
   LogReadResult result;
   result.log_end_offset = log_end_offset_.load(std::memory_order_acquire);
   const int64_t start = log_start_offset_.load(std::memory_order_acquire);
@@ -569,35 +589,41 @@ absl::StatusOr<LogReadResult> Log::Read(int64_t offset, size_t max_bytes) {
   }
   if (offset == result.log_end_offset) return result;
   std::shared_ptr<const SegmentList> list = segments();
-  std::shared_ptr<Segment> segment = list->Floor(offset);
-  while (segment != nullptr && offset >= segment->next_offset()) {
-    if (segment->corrupt_position() >= 0) {
-      corrupt_batches_.fetch_add(1);
-      return absl::DataLossError(absl::StrCat(
-          "log ", Describe(), ": offset ", offset, " lies in corrupt data of ",
-          segment->log_path(), " at position ", segment->corrupt_position()));
+  for (std::shared_ptr<Segment> segment = list->Floor(offset);
+       segment != nullptr; segment = list->After(segment.get())) {
+    if (offset >= segment->next_offset()) {
+      if (segment->corrupt_position() >= 0) {
+        corrupt_batches_.fetch_add(1);
+        return absl::DataLossError(
+            absl::StrCat("log ", Describe(), ": offset ", offset,
+                         " lies in corrupt data of ", segment->log_path(),
+                         " at position ", segment->corrupt_position()));
+      }
+      continue;  // a gap: read from the next segment
     }
-    segment = list->After(segment.get());  // a gap: read from the next one
+    absl::StatusOr<uint64_t> position = segment->FindPosition(offset);
+    if (!position.ok()) return BelowStartOr(offset, position.status());
+    absl::Status status =
+        ReadSegment(*segment, offset, max_bytes, *position, &result);
+    if (absl::IsDataLoss(status) && *position > 0) {
+      // The index is only a hint: if it pointed at something that is not a
+      // batch boundary, scan the segment from its start instead.
+      result.batches.clear();
+      result.pins.clear();
+      status = ReadSegment(*segment, offset, max_bytes, 0, &result);
+    }
+    if (absl::IsNotFound(status) || absl::IsUnavailable(status)) {
+      return BelowStartOr(offset, status);
+    }
+    if (!status.ok()) {
+      corrupt_batches_.fetch_add(1);
+      return status;
+    }
+    Touched(segment);
+    // Compaction may have removed every batch from `offset` to the end of
+    // this segment: then the next segment holds what comes next.
+    if (!result.batches.empty()) return result;
   }
-  if (segment == nullptr) return result;
-
-  absl::StatusOr<uint64_t> position = segment->FindPosition(offset);
-  if (!position.ok()) return BelowStartOr(offset, position.status());
-  absl::Status status =
-      ReadSegment(*segment, offset, max_bytes, *position, &result);
-  if (absl::IsDataLoss(status) && *position > 0) {
-    // The index is only a hint: if it pointed at something that is not a
-    // batch boundary, scan the segment from its start instead.
-    result.batches.clear();
-    result.pins.clear();
-    status = ReadSegment(*segment, offset, max_bytes, 0, &result);
-  }
-  if (absl::IsNotFound(status)) return BelowStartOr(offset, status);
-  if (!status.ok()) {
-    corrupt_batches_.fetch_add(1);
-    return status;
-  }
-  Touched(segment);
   return result;
 }
 
@@ -712,6 +738,7 @@ absl::StatusOr<OffsetAndTimestamp> Log::OffsetForTimestamp(int64_t timestamp) {
 }
 
 absl::StatusOr<int64_t> Log::DeleteRecordsBefore(int64_t offset) {
+  MutexLock maintenance(&maintenance_mu_);
   MutexLock lock(&append_mu_);
   if (closed_) {
     return absl::FailedPreconditionError(
@@ -745,11 +772,13 @@ absl::StatusOr<int64_t> Log::DeleteRecordsBefore(int64_t offset) {
 }
 
 absl::StatusOr<int> Log::ApplyRetention() {
+  MutexLock maintenance(&maintenance_mu_);
   MutexLock lock(&append_mu_);
   if (closed_) {
     return absl::FailedPreconditionError(
         absl::StrCat("log ", Describe(), " is closed"));
   }
+  if (options_.cleanup_policy == CleanupPolicy::kCompact) return 0;
   absl::StatusOr<size_t> by_time = SegmentsPastRetentionMs();
   if (!by_time.ok()) return by_time.status();
   const size_t count = std::max(*by_time, SegmentsPastRetentionBytes());
@@ -828,6 +857,100 @@ absl::Status Log::DeleteOldestSegments(size_t count) {
   }
   status.Update(fs_->SyncDir(dir_));
   return status;
+}
+
+absl::StatusOr<CompactionStats> Log::Compact() {
+  if (options_.cleanup_policy == CleanupPolicy::kDelete) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "log ", Describe(), ": cleanup.policy is delete, not compact"));
+  }
+  MutexLock maintenance(&maintenance_mu_);
+  {
+    MutexLock lock(&append_mu_);
+    if (closed_) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("log ", Describe(), " is closed"));
+    }
+  }
+  std::shared_ptr<const SegmentList> list = segments();
+  CompactionStats stats;
+  if (list->segments.size() < 2) return stats;  // only the active segment
+
+  internal::CleanRequest request;
+  request.dir = dir_;
+  for (size_t i = 0; i + 1 < list->segments.size(); ++i) {
+    request.segment_base_offsets.push_back(list->segments[i]->base_offset());
+  }
+  request.end_offset = list->segments.back()->base_offset();
+  absl::StatusOr<int64_t> dirty = ReadCheckpoint(kCleanerOffsetFile);
+  request.first_dirty_offset =
+      std::max(dirty.ok() ? *dirty : 0, log_start_offset());
+  request.now_ms = clock_->NowMillis();
+
+  internal::LogCleanerOptions cleaner_options;
+  cleaner_options.delete_retention_ms =
+      absl::ToInt64Milliseconds(options_.delete_retention_ms);
+  cleaner_options.max_map_bytes = options_.cleaner_dedupe_buffer_bytes;
+  cleaner_options.segment_bytes = options_.segment_bytes;
+  cleaner_options.segment_index_bytes = options_.segment_index_bytes;
+  cleaner_options.index_interval_bytes = options_.index_interval_bytes;
+  internal::LogCleaner cleaner(fs_, cleaner_options);
+  absl::StatusOr<internal::CleanResult> result = cleaner.Clean(
+      request, [this, &stats](const internal::CleanedGroup& group,
+                              const internal::SwapFunction& swap) {
+        return SwapCleanedGroup(group, swap, &stats);
+      });
+  if (!result.ok()) return result.status();
+  stats.records_removed = result->stats.records_removed;
+  stats.tombstones_removed = result->stats.tombstones_removed;
+  if (absl::Status s =
+          WriteCheckpoint(kCleanerOffsetFile, result->next_dirty_offset);
+      !s.ok()) {
+    return s;
+  }
+  return stats;
+}
+
+// Swaps one cleaned group in, on disk and in the segment list. Appends wait
+// meanwhile; readers holding the old segments keep what they have mapped,
+// and the old segments are retired so nothing reopens their files by path.
+absl::Status Log::SwapCleanedGroup(const internal::CleanedGroup& group,
+                                   const internal::SwapFunction& swap,
+                                   CompactionStats* stats) {
+  MutexLock lock(&append_mu_);
+  std::shared_ptr<const SegmentList> current = segments();
+  std::vector<std::shared_ptr<Segment>> replaced;
+  for (const std::shared_ptr<Segment>& segment : current->segments) {
+    for (int64_t base : group.replaced_base_offsets) {
+      if (segment->base_offset() == base) replaced.push_back(segment);
+    }
+  }
+  for (const auto& segment : replaced) segment->Retire();
+  internal::SwapOutcome outcome = swap();
+  if (!outcome.committed) {
+    for (const auto& segment : replaced) segment->Unretire();
+    return outcome.status;
+  }
+  std::shared_ptr<Segment> cleaned = Segment::Existing(
+      fs_, dir_, group.base_offset, ToSegmentOptions(options_));
+  absl::Status loaded = cleaned->LoadSealed(group.next_offset);
+  auto list = std::make_shared<SegmentList>();
+  bool inserted = false;
+  for (const std::shared_ptr<Segment>& segment : current->segments) {
+    if (std::find(replaced.begin(), replaced.end(), segment) !=
+        replaced.end()) {
+      if (!inserted) list->segments.push_back(cleaned);
+      inserted = true;
+      cache_->Forget(segment.get());
+      continue;
+    }
+    list->segments.push_back(segment);
+  }
+  PublishSegments(std::move(list));
+  stats->bytes_before += group.bytes_before;
+  stats->bytes_after += group.bytes_after;
+  stats->segments_replaced += static_cast<int>(replaced.size());
+  return outcome.status.ok() ? loaded : outcome.status;
 }
 
 int64_t Log::log_start_offset() const {

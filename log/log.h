@@ -52,6 +52,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,10 +74,19 @@ namespace runnel {
 struct RecordBatchHeader;
 
 namespace internal {
+struct CleanedGroup;
+struct SwapOutcome;
 class OpenSegmentCache;
 class Segment;
 struct PinnedBytes;
 }  // namespace internal
+
+// cleanup.policy: what happens to old data.
+enum class CleanupPolicy {
+  kDelete,            // "delete": retention.ms / retention.bytes
+  kCompact,           // "compact": keep the latest record per key
+  kCompactAndDelete,  // "compact,delete": both
+};
 
 // Options of one Log. Kafka's topic config key and default in each comment.
 struct LogOptions {
@@ -109,6 +119,14 @@ struct LogOptions {
   // retention.bytes (-1 = no limit): ApplyRetention deletes the oldest
   // segments while the log stays at least this large without them.
   int64_t retention_bytes = -1;
+  // cleanup.policy (delete).
+  CleanupPolicy cleanup_policy = CleanupPolicy::kDelete;
+  // delete.retention.ms (1 day): compaction keeps a tombstone at least this
+  // long after its segment's newest timestamp.
+  absl::Duration delete_retention_ms = absl::Hours(24);
+  // log.cleaner.dedupe.buffer.size (128 MiB): the most memory compaction's
+  // key map may use; a larger dirty range is compacted over several passes.
+  size_t cleaner_dedupe_buffer_bytes = size_t{128} << 20;
   // Runnel: file space reserved (fallocate) at a time ahead of the write
   // position of the active segment.
   uint64_t preallocate_bytes = uint64_t{16} << 20;
@@ -145,6 +163,15 @@ struct LogReadResult {
   int64_t log_end_offset = 0;
   // Keeps the mapping alive.
   std::vector<std::shared_ptr<const void>> pins;
+};
+
+// What one Compact pass did.
+struct CompactionStats {
+  int64_t records_removed = 0;
+  int64_t tombstones_removed = 0;
+  uint64_t bytes_before = 0;
+  uint64_t bytes_after = 0;
+  int segments_replaced = 0;
 };
 
 // An offset found by timestamp (Kafka's offsetsForTimes answer).
@@ -233,6 +260,17 @@ class Log {
   // cleaner thread; safe to call concurrently with everything else.
   absl::StatusOr<int> ApplyRetention();
 
+  // Compacts the sealed segments now (cleanup.policy compact or
+  // compact,delete; FailedPrecondition otherwise): keeps the latest record
+  // of every key, drops records without a key and tombstones older than
+  // delete.retention.ms, keeps offsets (gaps are fine), never touches the
+  // active segment. Cleaned segments are swapped in crash-safely (.cleaned,
+  // .swap, then replace: a crash at any point leaves either the old or the
+  // new segments). Appends pause only while each group is swapped; reads
+  // continue. Memory is bounded by cleaner_dedupe_buffer_bytes: a larger
+  // dirty range is finished by later passes. For a background cleaner.
+  absl::StatusOr<CompactionStats> Compact();
+
   int64_t log_start_offset() const;
   int64_t log_end_offset() const;
   // Offsets below this are known durable.
@@ -253,6 +291,11 @@ class Log {
   Log(std::string dir, LogOptions options);
 
   absl::Status Recover();
+  absl::StatusOr<LogReadResult> ReadOnce(int64_t offset, size_t max_bytes);
+  absl::Status SwapCleanedGroup(
+      const internal::CleanedGroup& group,
+      const std::function<internal::SwapOutcome()>& swap,
+      CompactionStats* stats);
   absl::Status ReadSegment(internal::Segment& segment, int64_t offset,
                            size_t max_bytes, uint64_t position,
                            LogReadResult* result) const;
@@ -299,6 +342,8 @@ class Log {
   Clock* const clock_;
   internal::OpenSegmentCache* const cache_;
 
+  // Retention, DeleteRecordsBefore and Compact: one at a time.
+  Mutex maintenance_mu_ ABSL_ACQUIRED_BEFORE(append_mu_);
   // Appends: one at a time.
   Mutex append_mu_ ABSL_ACQUIRED_BEFORE(sync_mu_);
   bool closed_ ABSL_GUARDED_BY(append_mu_) = false;

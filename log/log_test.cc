@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -585,6 +586,74 @@ TEST_P(LogTest, FlushMsSyncsOnAppendOrFlushIfDue) {
   clock.Advance(absl::Seconds(2));
   ASSERT_TRUE(log->Append(Batch(1)).ok());  // the append itself syncs
   EXPECT_EQ(log->recovery_point(), 4);
+}
+
+// One record per batch: key "k<key>", value `value` (null = tombstone).
+std::string KeyedBatch(int key, std::optional<std::string> value,
+                       int64_t timestamp = 1700000000000) {
+  std::string out;
+  RecordBatchBuilder builder(RecordBatchOptions{}, &out);
+  EXPECT_TRUE(builder.Append(timestamp, absl::StrCat("k", key), value).ok());
+  EXPECT_TRUE(builder.Finish().ok());
+  return out;
+}
+
+TEST_P(LogTest, CompactKeepsTheLatestValuePerKeyAndEveryOffset) {
+  SimulatedClock clock(absl::FromUnixMillis(1700000000000));
+  options_.clock = &clock;
+  options_.cleanup_policy = CleanupPolicy::kCompact;
+  options_.segment_bytes = 1024;
+  options_.delete_retention_ms = absl::Hours(1);
+  std::unique_ptr<Log> log = OpenLog();
+  // 10 keys written 10 times each (offset = 10 * round + key), then a
+  // tombstone for k3 and a fresh value for k5.
+  for (int round = 0; round < 10; ++round) {
+    for (int key = 0; key < 10; ++key) {
+      ASSERT_TRUE(log->Append(KeyedBatch(key, absl::StrCat("v", round))).ok());
+    }
+  }
+  ASSERT_TRUE(log->Append(KeyedBatch(3, std::nullopt)).ok());         // 100
+  ASSERT_TRUE(log->Append(KeyedBatch(5, std::string("last"))).ok());  // 101
+  for (int i = 0; i < 20; ++i) {  // push 100 and 101 out of the active one
+    ASSERT_TRUE(log->Append(KeyedBatch(9, std::string("tail"))).ok());
+  }
+  const int64_t end = log->log_end_offset();
+
+  absl::StatusOr<CompactionStats> stats = log->Compact();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_GT(stats->records_removed, 80);
+  EXPECT_LT(stats->bytes_after, stats->bytes_before);
+  EXPECT_EQ(log->log_end_offset(), end);  // offsets never change
+
+  std::vector<std::string> records = ReadAll(log.get());
+  // Every key's latest value survives, at its own offset; k3's tombstone is
+  // kept (younger than delete.retention.ms); k9's older values are gone.
+  EXPECT_THAT(records, ::testing::Contains("90:k0=v9"));
+  EXPECT_THAT(records, ::testing::Contains("100:k3=null"));
+  EXPECT_THAT(records, ::testing::Contains("101:k5=last"));
+  EXPECT_THAT(records, ::testing::Not(::testing::Contains("95:k5=v9")));
+  EXPECT_THAT(records, ::testing::Not(::testing::Contains("0:k0=v0")));
+  EXPECT_EQ(records.back(), absl::StrCat(end - 1, ":k9=tail"));
+
+  // Later: the tombstone expires and goes too; everything survives reopen.
+  clock.Advance(absl::Hours(2));
+  ASSERT_TRUE(log->Compact().ok());
+  EXPECT_THAT(ReadAll(log.get()),
+              ::testing::Not(::testing::Contains("100:k3=null")));
+  std::vector<std::string> compacted = ReadAll(log.get());
+  log.reset();
+  std::unique_ptr<Log> reopened = OpenLog();
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(ReadAll(reopened.get()), compacted);
+  absl::StatusOr<AppendInfo> next = reopened->Append(KeyedBatch(1, "new"));
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->first_offset, end);
+}
+
+TEST_P(LogTest, CompactNeedsACompactPolicy) {
+  std::unique_ptr<Log> log = OpenLog();  // cleanup.policy delete
+  EXPECT_THAT(log->Compact().status(),
+              StatusIs(Code::kFailedPrecondition, HasSubstr("cleanup.policy")));
 }
 
 }  // namespace

@@ -250,6 +250,7 @@ absl::Status Segment::Seal() {
 // rebuild it from the log.
 absl::Status Segment::EnsureIndexesLocked(bool writable) {
   if (index_ != nullptr && time_index_ != nullptr) return absl::OkStatus();
+  if (retired_) return RetiredError();
   absl::StatusOr<std::unique_ptr<OffsetIndex>> index = OffsetIndex::Open(
       fs_, index_path_, base_offset_, options_.max_index_bytes, writable);
   if (absl::IsDataLoss(index.status())) {
@@ -275,6 +276,7 @@ absl::Status Segment::EnsureIndexesLocked(bool writable) {
 
 absl::Status Segment::EnsureMappedLocked() {
   if (map_ != nullptr) return absl::OkStatus();
+  if (retired_) return RetiredError();
   if (file_ == nullptr) {
     absl::StatusOr<std::unique_ptr<File>> file =
         fs_->OpenFile(log_path_, OpenOptions::ReadOnly());
@@ -598,6 +600,21 @@ absl::StatusOr<TimestampOffset> Segment::LookupTime(int64_t timestamp) {
     return s;
   }
   return time_index_->Lookup(timestamp);
+}
+
+void Segment::Retire() {
+  MutexLock lock(&mu_);
+  retired_ = true;
+}
+
+void Segment::Unretire() {
+  MutexLock lock(&mu_);
+  retired_ = false;
+}
+
+absl::Status Segment::RetiredError() const {
+  return absl::UnavailableError(absl::StrCat(
+      log_path_, " was replaced by compaction; read the new segment"));
 }
 
 void Segment::ReleaseResources() {

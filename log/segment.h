@@ -188,6 +188,13 @@ class Segment {
     corrupt_position_.store(position, std::memory_order_release);
   }
 
+  // Compaction is about to replace this segment's files: from now on it
+  // must not open them by path (an open segment keeps serving what it has
+  // mapped). Lazy opens fail with Unavailable; the Log then retries with
+  // its new segment list. Unretire undoes it if the swap was rolled back.
+  void Retire();
+  void Unretire();
+
   // Deletes the segment's files (retention). Readers that hold the segment
   // keep their views; the mapping goes when the last of them lets go.
   absl::Status DeleteFiles();
@@ -197,6 +204,7 @@ class Segment {
           const SegmentOptions& options);
 
   absl::Status EnsureMappedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status RetiredError() const;
   absl::Status EnsureIndexesLocked(bool writable)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status ReserveFor(uint64_t end);
@@ -226,6 +234,7 @@ class Segment {
   std::unique_ptr<OffsetIndex> index_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<TimeIndex> time_index_ ABSL_GUARDED_BY(mu_);
   bool active_ ABSL_GUARDED_BY(mu_) = false;
+  bool retired_ ABSL_GUARDED_BY(mu_) = false;
   // An index file was unreadable and recreated empty: rebuild from the log.
   bool indexes_need_rebuild_ ABSL_GUARDED_BY(mu_) = false;
 
