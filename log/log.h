@@ -271,6 +271,7 @@ class Log {
   // dirty range is finished by later passes. For a background cleaner.
   absl::StatusOr<CompactionStats> Compact();
 
+  CleanupPolicy cleanup_policy() const { return options_.cleanup_policy; }
   int64_t log_start_offset() const;
   int64_t log_end_offset() const;
   // Offsets below this are known durable.
