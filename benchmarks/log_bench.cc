@@ -1,6 +1,7 @@
 // Runnel's log against its machine limits and its peers, in one binary, on
 // one workload: records with a null key and a 100-byte value, in batches of
-// 1,000 (see log_bench_peers.h for exactly what each limit and peer does).
+// 1,000 (see log_bench_peers.h for exactly what each limit and peer does,
+// log_bench_runnel.h for the helpers of the runnel::Log cases).
 //
 //   ./bazelw run --config=opt //benchmarks:log_bench
 //   RUNNEL_BENCH_RECOVERY_BYTES=1G ./bazelw run --config=opt
@@ -21,11 +22,25 @@
 //   Append*   1 iteration = filling a new store with APPEND_BYTES of batches.
 //   Read*     1 iteration = one pass over READ_BYTES (5 passes).
 //   Recover*  1 iteration = one scan of the unclean segment (3 scans).
-// items_per_second = records/s; bytes_per_second = value (payload) bytes/s,
-// 100 per record, for every case; log_bytes_per_second (raw cases) counts
-// the RecordBatch bytes actually copied, written or scanned.
+//   OpenIdleLogs  1 iteration = opening 10,000 idle logs (3 rounds).
+// items_per_second = records/s (OpenIdleLogs: logs opened/s);
+// bytes_per_second = value (payload) bytes/s, 100 per record, for every
+// case; log_bytes_per_second (raw and Runnel cases) counts the RecordBatch
+// bytes actually copied, written or scanned; page_faults (append cases) the
+// process's page faults during the measured loop.
+//
+// The runnel::Log cases (BM_*_RunnelLog) use the public API only (Open,
+// Append, Sync, Read, Close), Kafka's default 1 GiB segments and the POSIX
+// file system, except where a case says otherwise.
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <utility>
@@ -36,6 +51,10 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/log_bench_peers.h"
+#include "benchmarks/log_bench_runnel.h"
+#include "log/format.h"
+#include "runnel/file_system.h"
+#include "runnel/log.h"
 
 namespace runnel {
 namespace bench {
@@ -44,6 +63,13 @@ namespace {
 constexpr size_t kDefaultBytes = size_t{256} << 20;
 constexpr int kReadPasses = 5;
 constexpr int kRecoveryScans = 3;
+// Log::Read's max_bytes in the read cases (a consumer fetch's size).
+constexpr size_t kReadMaxBytes = size_t{1} << 20;
+// BM_OpenIdleLogs_RunnelLog: that many logs of a few small batches each.
+constexpr int kIdleLogs = 10000;
+constexpr int kIdleLogBatches = 3;
+constexpr int kIdleLogRecordsPerBatch = 10;
+constexpr int kIdleLogOpenRounds = 3;
 
 // What every case needs: the workload, a fresh directory, the sizes.
 struct Setup {
@@ -105,17 +131,72 @@ void ReportRecords(benchmark::State& state, int64_t records_per_iteration,
   }
 }
 
+// Page faults (minor + major) this process has taken so far.
+int64_t PageFaults() {
+  struct rusage usage;
+  if (::getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return usage.ru_minflt + usage.ru_majflt;
+}
+
 // The measured loop of every append case: `batches` calls of append_batch
-// per iteration, then `finish` (e.g. a final sync), all timed.
+// per iteration, then `finish` (e.g. a final sync), all timed. Counts the
+// page faults taken meanwhile ("page_faults", per iteration).
 void AppendLoop(benchmark::State& state, int64_t batches,
                 const std::function<absl::Status()>& append_batch,
                 const std::function<absl::Status()>& finish = nullptr) {
+  int64_t faults = 0;
   for (auto _ : state) {
+    const int64_t before = PageFaults();
     absl::Status s;
     for (int64_t i = 0; i < batches && s.ok(); ++i) s = append_batch();
     if (s.ok() && finish) s = finish();
+    faults += PageFaults() - before;
     if (Failed(state, s)) return;
   }
+  state.counters["page_faults"] = benchmark::Counter(
+      static_cast<double>(faults), benchmark::Counter::kAvgIterations);
+}
+
+// A new runnel::Log for the append cases, in setup.dir, with Kafka's
+// default 1 GiB segments (one segment per run unless APPEND_BYTES is
+// larger). kFresh: the Log exactly as shipped (POSIX file system, 16 MiB
+// preallocation chunks), so the measured loop takes every fallocate and page
+// fault. kPrefaulted: the run's whole file space reserved (fallocate) at
+// Open and every page of the mapping write-faulted there, through a
+// prefaulting BenchFileSystem (log_bench_runnel.h), as RawMappedAppend/
+// prefaulted does: what the Log would do if it pre-faulted ahead. Note the
+// raw sync limit's prefaulted file is written and synced, not fallocated.
+// `fs` must outlive `log` (members are destroyed in reverse order).
+struct AppendLog {
+  std::unique_ptr<BenchFileSystem> fs;
+  std::unique_ptr<Log> log;
+};
+
+absl::StatusOr<AppendLog> OpenAppendLog(const Setup& setup,
+                                        PageState page_state) {
+  AppendLog out;
+  LogOptions options;
+  if (page_state == PageState::kPrefaulted) {
+    BenchFileSystemOptions fs_options;
+    fs_options.prefault = true;
+    out.fs =
+        std::make_unique<BenchFileSystem>(FileSystem::Default(), fs_options);
+    options.file_system = out.fs.get();
+    options.preallocate_bytes = setup.append_capacity();
+  }
+  absl::StatusOr<std::unique_ptr<Log>> log =
+      Log::Open(setup.dir->File("runnel"), options);
+  if (!log.ok()) return log.status();
+  out.log = *std::move(log);
+  return out;
+}
+
+// After an append run: the Log must hold every record appended.
+absl::Status CheckLogEnd(const Log& log, int64_t records) {
+  if (log.log_end_offset() == records) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat("runnel::Log: log end offset ",
+                                          log.log_end_offset(), ", expected ",
+                                          records));
 }
 
 // --- Appends: batches of 1,000 records, no sync. ---
@@ -170,9 +251,19 @@ void BM_Append_RocksDb(benchmark::State& state) {
   ReportRecords(state, setup->append_batches() * kRecordsPerBatch);
 }
 
-// Runnel Log cases: added with log/log.h
-// (BM_Append_RunnelLog/prefaulted and /fresh: the same loop, appending
-// setup->workload.batch to a runnel::Log in setup->dir.)
+void BM_Append_RunnelLog(benchmark::State& state, PageState page_state) {
+  absl::StatusOr<Setup> setup = MakeSetup();
+  if (Failed(state, setup.status())) return;
+  absl::StatusOr<AppendLog> runnel = OpenAppendLog(*setup, page_state);
+  if (Failed(state, runnel.status())) return;
+  Log& log = *runnel->log;
+  const std::string& batch = setup->workload.batch;
+  AppendLoop(state, setup->append_batches(),
+             [&] { return log.Append(batch).status(); });
+  const int64_t records = setup->append_batches() * kRecordsPerBatch;
+  if (Failed(state, CheckLogEnd(log, records))) return;
+  ReportRecords(state, records, static_cast<double>(setup->append_capacity()));
+}
 
 // --- Appends with a sync every 10,000 records. ---
 
@@ -194,8 +285,35 @@ void BM_AppendSync_RawWriteFdatasync(benchmark::State& state,
                 static_cast<double>(setup->append_capacity()));
 }
 
-// Runnel Log cases: added with log/log.h
-// (BM_AppendSync_RunnelLog: Append + Sync every kRecordsPerSync records.)
+void BM_AppendSync_RunnelLog(benchmark::State& state, PageState page_state) {
+  absl::StatusOr<Setup> setup = MakeSetup();
+  if (Failed(state, setup.status())) return;
+  absl::StatusOr<AppendLog> runnel = OpenAppendLog(*setup, page_state);
+  if (Failed(state, runnel.status())) return;
+  Log& log = *runnel->log;
+  const std::string& batch = setup->workload.batch;
+  int64_t unsynced_records = 0;
+  int64_t syncs = 0;
+  auto sync = [&] {
+    if (unsynced_records == 0) return absl::OkStatus();
+    unsynced_records = 0;
+    ++syncs;
+    return log.Sync();
+  };
+  AppendLoop(
+      state, setup->append_batches(),
+      [&] {
+        absl::StatusOr<AppendInfo> info = log.Append(batch);
+        if (!info.ok()) return info.status();
+        unsynced_records += info->record_count;
+        return unsynced_records >= kRecordsPerSync ? sync() : absl::OkStatus();
+      },
+      sync);
+  const int64_t records = setup->append_batches() * kRecordsPerBatch;
+  if (Failed(state, CheckLogEnd(log, records))) return;
+  state.counters["syncs"] = static_cast<double>(syncs);
+  ReportRecords(state, records, static_cast<double>(setup->append_capacity()));
+}
 
 // --- Sequential reads with CRC check. ---
 
@@ -251,9 +369,92 @@ void BM_Read_RocksDb(benchmark::State& state) {
   ReportRecords(state, (*rocks)->records());
 }
 
-// Runnel Log cases: added with log/log.h
-// (BM_Read_RunnelLog/prefaulted and /fresh: a reader over a log holding
-// READ_BYTES of batches, CRC checked.)
+// The log every Runnel read case reads: READ_BYTES of batches written by
+// Log::Append into one segment (Kafka's default 1 GiB segment.bytes) of a
+// new log in `dir`, closed cleanly. Returns the batch count.
+absl::StatusOr<int64_t> WriteReadLog(const Setup& setup,
+                                     const std::string& dir) {
+  const std::string& batch = setup.workload.batch;
+  const int64_t batches = static_cast<int64_t>(setup.read_bytes / batch.size());
+  absl::StatusOr<std::unique_ptr<Log>> writer = Log::Open(dir, LogOptions());
+  if (!writer.ok()) return writer.status();
+  for (int64_t i = 0; i < batches; ++i) {
+    absl::Status s = (*writer)->Append(batch).status();
+    if (!s.ok()) return s;
+  }
+  if (absl::Status s = (*writer)->Close(); !s.ok()) return s;
+  return batches;
+}
+
+// Log::Read checks the CRC32C of every batch it returns (log/log.cc), so
+// one ReadWholeLog pass is the same work as a RawReadCrc scan: no second
+// check is added. kPrefaulted: one Log, opened and read once before the
+// measured passes (its segment mapping stays, every page mapped). kFresh:
+// every pass opens the Log, reads it and destroys it (the segment is mapped
+// and unmapped per pass, as RawReadCrc/fresh does).
+void BM_Read_RunnelLog(benchmark::State& state, PageState page_state) {
+  absl::StatusOr<Setup> setup = MakeSetup();
+  if (Failed(state, setup.status())) return;
+  const std::string dir = setup->dir->File("runnel");
+  absl::StatusOr<int64_t> batches = WriteReadLog(*setup, dir);
+  if (Failed(state, batches.status())) return;
+  const int64_t records = *batches * kRecordsPerBatch;
+  std::unique_ptr<Log> kept;
+  if (page_state == PageState::kPrefaulted) {
+    absl::StatusOr<std::unique_ptr<Log>> log = Log::Open(dir, LogOptions());
+    if (Failed(state, log.status())) return;
+    kept = *std::move(log);
+    if (Failed(state, ReadWholeLog(*kept, kReadMaxBytes).status())) return;
+  }
+  for (auto _ : state) {
+    std::unique_ptr<Log> fresh;
+    if (kept == nullptr) {
+      absl::StatusOr<std::unique_ptr<Log>> log = Log::Open(dir, LogOptions());
+      if (Failed(state, log.status())) return;
+      fresh = *std::move(log);
+    }
+    absl::StatusOr<ScanResult> read =
+        ReadWholeLog(kept != nullptr ? *kept : *fresh, kReadMaxBytes);
+    if (Failed(state, read.status())) return;
+    if (read->records != records) {
+      state.SkipWithError("runnel::Log: read found the wrong record count");
+      return;
+    }
+  }
+  ReportRecords(state, records,
+                static_cast<double>(*batches) *
+                    static_cast<double>(setup->workload.batch.size()));
+}
+
+// The read limit over the same mapped bytes as BM_Read_RunnelLog: RawReadCrc
+// over the segment file runnel::Log wrote. The bytes equal those of
+// BM_Read_RawCrc's file, but the page cache does not: a file written by
+// 110 KB mapped appends is cached in small folios, one written by 7 MB
+// write()s in large ones, and a fresh mapping of small folios takes about
+// 4x the page faults (see README.md).
+void BM_Read_RawCrcOfRunnelLog(benchmark::State& state, PageState page_state) {
+  absl::StatusOr<Setup> setup = MakeSetup();
+  if (Failed(state, setup.status())) return;
+  const std::string dir = setup->dir->File("runnel");
+  absl::StatusOr<int64_t> batches = WriteReadLog(*setup, dir);
+  if (Failed(state, batches.status())) return;
+  absl::StatusOr<std::string> name =
+      format::SegmentFileName(0, format::kLogFileSuffix);
+  if (Failed(state, name.status())) return;
+  absl::StatusOr<std::unique_ptr<RawReadCrc>> reader =
+      RawReadCrc::Create(absl::StrCat(dir, "/", *name), page_state);
+  if (Failed(state, reader.status())) return;
+  const int64_t records = *batches * kRecordsPerBatch;
+  for (auto _ : state) {
+    absl::StatusOr<ScanResult> scan = (*reader)->Scan();
+    if (Failed(state, scan.status())) return;
+    if (scan->records != records) {
+      state.SkipWithError("RawReadCrc: scan found the wrong record count");
+      return;
+    }
+  }
+  ReportRecords(state, records, static_cast<double>((*reader)->file_size()));
+}
 
 // --- Recovery: scan of an unclean segment. ---
 
@@ -288,9 +489,123 @@ void BM_Recover_RawReadCrc(benchmark::State& state, PageState page_state) {
                 static_cast<double>((*reader)->file_size()));
 }
 
-// Runnel Log cases: added with log/log.h
-// (BM_Recover_RunnelLog/fresh and /cold: opening a log whose last segment
-// is RECOVERY_BYTES, written by WriteBatchFile(..., unclean_tail=true).)
+// Log::Open of a log whose only segment is the raw case's unclean file
+// (same bytes: WriteBatchFile(..., unclean_tail=true) under the segment's
+// name) and nothing else: no checkpoint, no clean-shutdown marker, no
+// indexes. Open scans every batch (header, offsets, CRC32C), rebuilds both
+// indexes, cuts the torn tail and syncs the cut: all measured. Before each
+// run (not measured) the cut tail is put back and every other file removed,
+// so each run recovers the same thing; /cold also evicts the segment.
+void BM_Recover_RunnelLog(benchmark::State& state, PageState page_state) {
+  absl::StatusOr<Setup> setup = MakeSetup();
+  if (Failed(state, setup.status())) return;
+  const std::string dir = setup->dir->File("runnel");
+  if (::mkdir(dir.c_str(), 0755) != 0) {
+    state.SkipWithError(absl::StrCat("mkdir ", dir, " failed").c_str());
+    return;
+  }
+  absl::StatusOr<std::string> name =
+      format::SegmentFileName(0, format::kLogFileSuffix);
+  if (Failed(state, name.status())) return;
+  const std::string path = absl::StrCat(dir, "/", *name);
+  const std::string& batch = setup->workload.batch;
+  absl::StatusOr<ScanResult> expected =
+      WriteBatchFile(path, batch, setup->recovery_bytes,
+                     /*unclean_tail=*/true);
+  if (Failed(state, expected.status())) return;
+  for (auto _ : state) {
+    state.PauseTiming();
+    absl::Status s =
+        RestoreUncleanTail(path, batch, expected->valid_bytes,
+                           expected->records, setup->recovery_bytes);
+    if (s.ok()) s = RemoveAllBut(dir, *name);
+    if (s.ok() && page_state == PageState::kCold) s = DropFileCache(path);
+    if (Failed(state, s)) return;
+    state.ResumeTiming();
+    absl::StatusOr<std::unique_ptr<Log>> log = Log::Open(dir, LogOptions());
+    state.PauseTiming();
+    if (Failed(state, log.status())) return;
+    if ((*log)->log_end_offset() != expected->records ||
+        (*log)->size_bytes() != expected->valid_bytes) {
+      state.SkipWithError("runnel::Log: recovery found the wrong valid end");
+      return;
+    }
+    log->reset();
+    state.ResumeTiming();
+  }
+  state.counters["segment_MiB"] =
+      static_cast<double>(setup->recovery_bytes) / (1 << 20);
+  ReportRecords(state, expected->records,
+                static_cast<double>(setup->recovery_bytes));
+}
+
+// --- Opening many idle partition logs. ---
+
+// Makes kIdleLogs logs of kIdleLogBatches small batches each, every one
+// closed cleanly by runnel::Log itself. Built with syncs skipped (a fixture:
+// durability is not what is measured), then the whole file system synced
+// once so no write-back runs during the measurement.
+absl::StatusOr<std::vector<std::string>> MakeIdleLogs(const Setup& setup) {
+  absl::StatusOr<std::string> batch =
+      SmallBatch(setup.workload, kIdleLogRecordsPerBatch);
+  if (!batch.ok()) return batch.status();
+  BenchFileSystemOptions fs_options;
+  fs_options.skip_sync = true;
+  BenchFileSystem fs(FileSystem::Default(), fs_options);
+  LogOptions options;
+  options.file_system = &fs;
+  options.preallocate_bytes = 64 << 10;  // not 16 MiB x 10,000 at once
+  std::vector<std::string> dirs;
+  for (int i = 0; i < kIdleLogs; ++i) {
+    dirs.push_back(setup.dir->File(absl::StrCat("idle-", i)));
+    absl::StatusOr<std::unique_ptr<Log>> log = Log::Open(dirs.back(), options);
+    if (!log.ok()) return log.status();
+    for (int b = 0; b < kIdleLogBatches; ++b) {
+      absl::StatusOr<AppendInfo> info = (*log)->Append(*batch);
+      if (!info.ok()) return info.status();
+    }
+    if (absl::Status s = (*log)->Close(); !s.ok()) return s;
+  }
+  const int fd = ::open(setup.dir->path().c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::syncfs(fd) != 0) {
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    return absl::ErrnoToStatus(error, "syncfs " + setup.dir->path());
+  }
+  ::close(fd);
+  return dirs;
+}
+
+// Each iteration opens all kIdleLogs logs (Log::Open, default options) and
+// keeps them open to its end; closing them is not measured.
+void BM_OpenIdleLogs_RunnelLog(benchmark::State& state) {
+  absl::StatusOr<Setup> setup = MakeSetup();
+  if (Failed(state, setup.status())) return;
+  absl::StatusOr<std::vector<std::string>> dirs = MakeIdleLogs(*setup);
+  if (Failed(state, dirs.status())) return;
+  constexpr int64_t kRecordsPerLog =
+      int64_t{kIdleLogBatches} * kIdleLogRecordsPerBatch;
+  for (auto _ : state) {
+    std::vector<std::unique_ptr<Log>> logs;
+    logs.reserve(dirs->size());
+    for (const std::string& dir : *dirs) {
+      absl::StatusOr<std::unique_ptr<Log>> log = Log::Open(dir, LogOptions());
+      if (Failed(state, log.status())) return;
+      logs.push_back(*std::move(log));
+    }
+    state.PauseTiming();
+    for (const std::unique_ptr<Log>& log : logs) {
+      if (log->log_end_offset() != kRecordsPerLog) {
+        state.SkipWithError("runnel::Log: an idle log lost records");
+        return;
+      }
+    }
+    logs.clear();
+    state.ResumeTiming();
+  }
+  state.counters["logs"] = kIdleLogs;
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kIdleLogs);
+}
 
 // --- Registration: names like BM_Append_RawMemcpyCrc/prefaulted. ---
 
@@ -305,13 +620,24 @@ benchmark::internal::Benchmark* Fixed(benchmark::internal::Benchmark* b,
       ->Unit(benchmark::kMillisecond);
 }
 
-bool RegisterAll() {
-  for (PageState s : {PageState::kPrefaulted, PageState::kFresh}) {
-    Fixed(
-        benchmark::RegisterBenchmark(Name("BM_Append_RawMemcpyCrc", s).c_str(),
-                                     BM_Append_RawMemcpyCrc, s),
-        1);
+// Registers `fn(page_state)` as `base`/<state> for each state.
+template <typename Fn>
+void RegisterStates(absl::string_view base, Fn fn,
+                    std::initializer_list<PageState> states, int iterations) {
+  for (PageState s : states) {
+    Fixed(benchmark::RegisterBenchmark(Name(base, s).c_str(), fn, s),
+          iterations);
   }
+}
+
+bool RegisterAll() {
+  constexpr auto kPrefaulted = PageState::kPrefaulted;
+  constexpr auto kFresh = PageState::kFresh;
+  constexpr auto kCold = PageState::kCold;
+  RegisterStates("BM_Append_RawMemcpyCrc", BM_Append_RawMemcpyCrc,
+                 {kPrefaulted, kFresh}, 1);
+  RegisterStates("BM_Append_RunnelLog", BM_Append_RunnelLog,
+                 {kPrefaulted, kFresh}, 1);
   Fixed(benchmark::RegisterBenchmark("BM_Append_Lmdb/nosync", BM_Append_Lmdb,
                                      false),
         1);
@@ -320,25 +646,25 @@ bool RegisterAll() {
         1);
   Fixed(benchmark::RegisterBenchmark("BM_Append_RocksDb", BM_Append_RocksDb),
         1);
-  for (PageState s : {PageState::kPrefaulted, PageState::kFresh}) {
-    Fixed(benchmark::RegisterBenchmark(
-              Name("BM_AppendSync_RawWriteFdatasync", s).c_str(),
-              BM_AppendSync_RawWriteFdatasync, s),
-          1);
-  }
-  for (PageState s : {PageState::kPrefaulted, PageState::kFresh}) {
-    Fixed(benchmark::RegisterBenchmark(Name("BM_Read_RawCrc", s).c_str(),
-                                       BM_Read_RawCrc, s),
-          kReadPasses);
-  }
+  RegisterStates("BM_AppendSync_RawWriteFdatasync",
+                 BM_AppendSync_RawWriteFdatasync, {kPrefaulted, kFresh}, 1);
+  RegisterStates("BM_AppendSync_RunnelLog", BM_AppendSync_RunnelLog,
+                 {kPrefaulted, kFresh}, 1);
+  RegisterStates("BM_Read_RawCrc", BM_Read_RawCrc, {kPrefaulted, kFresh},
+                 kReadPasses);
+  RegisterStates("BM_Read_RunnelLog", BM_Read_RunnelLog, {kPrefaulted, kFresh},
+                 kReadPasses);
+  RegisterStates("BM_Read_RawCrcOfRunnelLog", BM_Read_RawCrcOfRunnelLog,
+                 {kPrefaulted, kFresh}, kReadPasses);
   Fixed(benchmark::RegisterBenchmark("BM_Read_RocksDb", BM_Read_RocksDb),
         kReadPasses);
-  for (PageState s : {PageState::kFresh, PageState::kCold}) {
-    Fixed(benchmark::RegisterBenchmark(Name("BM_Recover_RawReadCrc", s).c_str(),
-                                       BM_Recover_RawReadCrc, s),
-          kRecoveryScans);
-  }
-  // Runnel Log cases: added with log/log.h (registered next to their peers).
+  RegisterStates("BM_Recover_RawReadCrc", BM_Recover_RawReadCrc,
+                 {kFresh, kCold}, kRecoveryScans);
+  RegisterStates("BM_Recover_RunnelLog", BM_Recover_RunnelLog, {kFresh, kCold},
+                 kRecoveryScans);
+  Fixed(benchmark::RegisterBenchmark("BM_OpenIdleLogs_RunnelLog",
+                                     BM_OpenIdleLogs_RunnelLog),
+        kIdleLogOpenRounds);
   return true;
 }
 
