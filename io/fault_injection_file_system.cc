@@ -129,6 +129,11 @@ class FaultRegion final : public MappedRegion {
     return status;
   }
 
+  // Only changes timing, never content: forwarded as is.
+  absl::Status Prefault(size_t offset_in_region, size_t length) override {
+    return base_->Prefault(offset_in_region, length);
+  }
+
   // Growing maps more of the file: counted and failable like a Map.
   absl::Status Grow(size_t new_size) override {
     MutexLock lock(&fs_->mu_);

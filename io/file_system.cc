@@ -51,6 +51,10 @@ absl::Status MappedRegion::CheckSyncRange(size_t offset_in_region,
   return absl::OkStatus();
 }
 
+absl::Status MappedRegion::Prefault(size_t offset_in_region, size_t length) {
+  return CheckSyncRange(offset_in_region, length);
+}
+
 absl::Status MappedRegion::Grow(size_t new_size) {
   if (new_size <= size()) return absl::OkStatus();
   return internal::PathError(

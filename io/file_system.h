@@ -117,6 +117,13 @@ class MappedRegion {
   // range does not lie inside the region.
   virtual absl::Status Sync(size_t offset_in_region, size_t length) = 0;
 
+  // Asks the OS to fault in bytes [offset_in_region, +length) now — for a
+  // writable region as if written, without changing them — so later
+  // accesses take no page faults. An optimization only: OK where the
+  // platform cannot (the default does nothing); OutOfRange outside the
+  // region. Safe to call while other threads write the same bytes.
+  virtual absl::Status Prefault(size_t offset_in_region, size_t length);
+
   // Extends the mapping in place to `new_size` bytes (data() does not move):
   // only for regions from File::MapGrowable. The file must already hold the
   // bytes (grow it with Reserve first). Errors: FailedPrecondition if the

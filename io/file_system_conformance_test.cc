@@ -339,6 +339,21 @@ TEST_P(FileSystemTest, GrowableMappingGrowsInPlaceOverReservedSpace) {
   EXPECT_EQ(region->size(), 3u * 4096 + 100);
 }
 
+TEST_P(FileSystemTest, PrefaultKeepsContentAndChecksTheRange) {
+  std::unique_ptr<File> f = Open("f", OpenOptions::CreateNew());
+  RUNNEL_ASSERT_OK(f->WriteAt(0, std::string(3 * 4096, 'x')));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MappedRegion> rw,
+                       f->Map(100, 2 * 4096, MapMode::kReadWrite));
+  RUNNEL_EXPECT_OK(rw->Prefault(0, rw->size()));
+  EXPECT_EQ(std::string(rw->data(), rw->size()), std::string(2 * 4096, 'x'));
+  EXPECT_THAT(rw->Prefault(4096, 2 * 4096),
+              StatusIs(Code::kOutOfRange, HasSubstr(P("f"))));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MappedRegion> ro,
+                       f->Map(0, 3 * 4096, MapMode::kReadOnly));
+  RUNNEL_EXPECT_OK(ro->Prefault(0, ro->size()));
+  EXPECT_THAT(ReadFile(fs_, P("f")), IsOkAndHolds(std::string(3 * 4096, 'x')));
+}
+
 TEST_P(FileSystemTest, GrowBeyondCapacityOrOfAPlainMapFails) {
   std::unique_ptr<File> f = Open("f", OpenOptions::CreateNew());
   RUNNEL_ASSERT_OK(f->Reserve(0, 4 * 4096));

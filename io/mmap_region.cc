@@ -57,6 +57,27 @@ class MmapRegion final : public MappedRegion {
     return absl::OkStatus();
   }
 
+  absl::Status Prefault(size_t offset_in_region, size_t length) override {
+    absl::Status in_range = CheckSyncRange(offset_in_region, length);
+    if (!in_range.ok() || length == 0) return in_range;
+    const size_t start = delta_ + offset_in_region;
+    const size_t aligned = start - start % PageSize();
+#if defined(MADV_POPULATE_WRITE) && defined(MADV_POPULATE_READ)
+    const int advice = mode() == MapMode::kReadWrite ? MADV_POPULATE_WRITE
+                                                     : MADV_POPULATE_READ;
+#else
+    const int advice = MADV_WILLNEED;
+#endif
+    // EINVAL: a kernel before 5.14. EFAULT: pages past the end of the file
+    // (a concurrent trim). Neither matters for an optimization.
+    if (::madvise(base_ + aligned, start + length - aligned, advice) != 0 &&
+        errno != EINVAL && errno != EFAULT) {
+      return IoError(errno, "prefault", path(),
+                     RangeDetail(offset() + offset_in_region, length));
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status Grow(size_t new_size) override {
     if (new_size <= size()) return absl::OkStatus();
     if (fd_ < 0 || new_size > capacity()) return MappedRegion::Grow(new_size);

@@ -66,6 +66,7 @@ internal::SegmentOptions ToSegmentOptions(const LogOptions& options) {
   s.capacity_bytes = std::max<uint64_t>(
       options.segment_bytes, options.max_message_bytes + format::kLogOverhead);
   s.reserve_chunk_bytes = options.preallocate_bytes;
+  s.prefault = options.prefault;
   return s;
 }
 

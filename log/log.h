@@ -127,9 +127,13 @@ struct LogOptions {
   // log.cleaner.dedupe.buffer.size (128 MiB): the most memory compaction's
   // key map may use; a larger dirty range is compacted over several passes.
   size_t cleaner_dedupe_buffer_bytes = size_t{128} << 20;
-  // Runnel: file space reserved (fallocate) at a time ahead of the write
-  // position of the active segment.
+  // Runnel: the largest file reservation (fallocate) made at a time ahead
+  // of the active segment's write position; reservations start at 64 KiB
+  // and double up to this, so idle partitions hold little disk.
   uint64_t preallocate_bytes = uint64_t{16} << 20;
+  // Runnel: fault in the active segment's pages ahead of the appender on a
+  // background thread, so Append takes no page faults.
+  bool prefault = true;
   // The partition leader epoch stamped on every appended batch (in Kafka
   // the broker does this). Reads reject batches whose epoch lies outside
   // [0, leader_epoch]: the field is outside the CRC, so this is what

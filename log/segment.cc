@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "log/format.h"
+#include "log/prefaulter.h"
 
 namespace runnel {
 namespace internal {
@@ -91,8 +92,11 @@ int64_t Segment::first_batch_timestamp() const {
 }
 bool Segment::is_open() const { return open_.load(std::memory_order_acquire); }
 
-// Reserves file space (in whole chunks) so that [0, end) is backed, and
-// grows the active mapping over it. Nothing changes on failure.
+// Reserves file space so that [0, end) is backed and grows the active
+// mapping over it. Reservations grow geometrically (64 KiB, doubling up to
+// reserve_chunk_bytes), so an idle partition holds little disk, and stay
+// one chunk ahead of `end`: that headroom goes to the prefaulter, so the
+// appender finds its pages already faulted in. Nothing changes on failure.
 absl::Status Segment::ReserveFor(uint64_t end) {
   if (end <= reserved_) return absl::OkStatus();
   if (end > options_.capacity_bytes) {
@@ -100,9 +104,14 @@ absl::Status Segment::ReserveFor(uint64_t end) {
         absl::StrCat(log_path_, ": ", end, " bytes would exceed the segment's ",
                      options_.capacity_bytes, "-byte capacity"));
   }
-  const uint64_t chunk = std::max<uint64_t>(options_.reserve_chunk_bytes, 1);
-  uint64_t want = (end + chunk - 1) / chunk * chunk;
-  want = std::min(want, options_.capacity_bytes);
+  constexpr uint64_t kFirstChunk = 64 * 1024;
+  const uint64_t max_chunk =
+      std::max<uint64_t>(options_.reserve_chunk_bytes, 1);
+  const uint64_t chunk = chunk_ == 0 ? std::min(kFirstChunk, max_chunk)
+                                     : std::min(chunk_ * 2, max_chunk);
+  const uint64_t want = std::min(
+      (end + chunk - 1) / chunk * chunk + (options_.prefault ? chunk : 0),
+      options_.capacity_bytes);
   MutexLock lock(&mu_);
   if (absl::Status s = file_->Reserve(reserved_, want - reserved_); !s.ok()) {
     return s;
@@ -116,7 +125,11 @@ absl::Status Segment::ReserveFor(uint64_t end) {
   } else if (absl::Status s = map_->Grow(want); !s.ok()) {
     return s;
   }
+  if (options_.prefault) {
+    Prefaulter::Default()->Enqueue(map_, reserved_, want - reserved_);
+  }
   reserved_ = want;
+  chunk_ = chunk;
   return absl::OkStatus();
 }
 

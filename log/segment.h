@@ -56,8 +56,12 @@ struct SegmentOptions {
   // Address space reserved for an active segment's mapping: the most its
   // .log can hold (segment.bytes, or one larger batch in an empty segment).
   uint64_t capacity_bytes = uint64_t{1} << 30;
-  // File space reserved (fallocate) at a time ahead of the write position.
+  // The largest file reservation (fallocate) made at a time; they start at
+  // 64 KiB and double up to this.
   uint64_t reserve_chunk_bytes = uint64_t{16} << 20;
+  // Keep one reservation of headroom faulted in ahead of the appender, on
+  // the prefaulter's thread (log/prefaulter.h).
+  bool prefault = true;
 };
 
 // Bytes of a segment, with the mapping that holds them pinned: valid for as
@@ -241,6 +245,7 @@ class Segment {
   // Appender-only state (the Log's append lock).
   MappedRegion* active_map_ = nullptr;  // == map_ while active
   uint64_t reserved_ = 0;               // file bytes reserved (active)
+  uint64_t chunk_ = 0;                  // size of the last reservation
   uint64_t bytes_since_index_entry_ = 0;
   std::atomic<int64_t> max_timestamp_{-1};
   std::atomic<int64_t> offset_of_max_timestamp_;
