@@ -11,6 +11,7 @@
 #include "log/crc32c.h"
 #include "log/format.h"
 #include "log/lz4_codec.h"
+#include "log/record_batch_internal.h"
 #include "log/varint.h"
 
 namespace runnel {
@@ -64,33 +65,6 @@ absl::Status AppendRecord(const RecordView& record, int64_t timestamp_delta,
   return absl::OkStatus();
 }
 
-// The 61-byte header at dst, CRC excluded (format.h section 2).
-void StoreHeader(const RecordBatchHeader& h, char* dst) {
-  using namespace format;  // NOLINT(build/namespaces): field offsets
-  StoreBigEndian64(dst + kBaseOffsetOffset,
-                   static_cast<uint64_t>(h.base_offset));
-  StoreBigEndian32(dst + kBatchLengthOffset,
-                   static_cast<uint32_t>(h.batch_length));
-  StoreBigEndian32(dst + kPartitionLeaderEpochOffset,
-                   static_cast<uint32_t>(h.partition_leader_epoch));
-  dst[kMagicOffset] = static_cast<char>(kMagicV2);
-  StoreBigEndian16(dst + kAttributesOffset, h.attributes());
-  StoreBigEndian32(dst + kLastOffsetDeltaOffset,
-                   static_cast<uint32_t>(h.last_offset_delta));
-  StoreBigEndian64(dst + kBaseTimestampOffset,
-                   static_cast<uint64_t>(h.base_timestamp));
-  StoreBigEndian64(dst + kMaxTimestampOffset,
-                   static_cast<uint64_t>(h.max_timestamp));
-  StoreBigEndian64(dst + kProducerIdOffset,
-                   static_cast<uint64_t>(h.producer_id));
-  StoreBigEndian16(dst + kProducerEpochOffset,
-                   static_cast<uint16_t>(h.producer_epoch));
-  StoreBigEndian32(dst + kBaseSequenceOffset,
-                   static_cast<uint32_t>(h.base_sequence));
-  StoreBigEndian32(dst + kRecordsCountOffset,
-                   static_cast<uint32_t>(h.record_count));
-}
-
 // Appends header + `records` (uncompressed) as one batch with header fields
 // from `h`, compressing if h.compression says so. Sets length and CRC.
 absl::Status AppendBatch(RecordBatchHeader* h, absl::string_view records,
@@ -115,7 +89,7 @@ absl::Status AppendBatch(RecordBatchHeader* h, absl::string_view records,
   out->resize(start + format::kRecordBatchHeaderSize);
   out->append(records.data(), records.size());
   char* batch = &(*out)[start];
-  StoreHeader(*h, batch);
+  internal::WriteBatchHeader(*h, batch);  // the CRC is set below
   h->crc = Crc32cExtend(0, batch + format::kCrcCoverageStart,
                         out->size() - start - format::kCrcCoverageStart);
   StoreBigEndian32(batch + format::kCrcOffset, h->crc);
