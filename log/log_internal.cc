@@ -1,0 +1,86 @@
+// Copyright 2026 The Runnel Authors.
+#include "log/log_internal.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "log/format.h"
+
+namespace runnel {
+namespace internal {
+
+std::string Join(absl::string_view dir, absl::string_view name) {
+  return absl::StrCat(dir, "/", name);
+}
+
+internal::SegmentOptions ToSegmentOptions(const LogOptions& options) {
+  internal::SegmentOptions s;
+  s.index_interval_bytes = options.index_interval_bytes;
+  s.max_index_bytes = options.segment_index_bytes;
+  s.capacity_bytes = std::max<uint64_t>(
+      options.segment_bytes, options.max_message_bytes + format::kLogOverhead);
+  s.reserve_chunk_bytes = options.preallocate_bytes;
+  s.prefault = options.prefault;
+  return s;
+}
+
+// Reads a one-number file written by WriteNumberFile.
+absl::StatusOr<int64_t> ReadNumberFile(FileSystem* fs,
+                                       const std::string& path) {
+  absl::StatusOr<std::unique_ptr<File>> file =
+      fs->OpenFile(path, OpenOptions::ReadOnly());
+  if (!file.ok()) return file.status();
+  char buf[32];
+  absl::StatusOr<size_t> n = (*file)->ReadAt(0, absl::MakeSpan(buf));
+  if (!n.ok()) return n.status();
+  int64_t value;
+  absl::string_view text(buf, *n);
+  if (!absl::SimpleAtoi(absl::StripSuffix(text, "\n"), &value) || value < 0) {
+    return absl::DataLossError(
+        absl::StrCat(path, ": not an offset: \"", text, "\""));
+  }
+  return value;
+}
+
+// Writes `value` to `path` crash-safely: temp file, sync, rename, dir sync.
+absl::Status WriteNumberFile(FileSystem* fs, absl::string_view dir,
+                             absl::string_view name, int64_t value) {
+  const std::string path = Join(dir, name);
+  const std::string tmp = absl::StrCat(path, ".tmp");
+  absl::StatusOr<std::unique_ptr<File>> file =
+      fs->OpenFile(tmp, OpenOptions::CreateTruncate());
+  if (!file.ok()) return file.status();
+  if (absl::Status s = (*file)->Append(absl::StrCat(value, "\n")); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = (*file)->Sync(); !s.ok()) return s;
+  if (absl::Status s = (*file)->Close(); !s.ok()) return s;
+  if (absl::Status s = fs->Rename(tmp, path); !s.ok()) return s;
+  return fs->SyncDir(dir);
+}
+
+// mkdir -p that also fsyncs the parent of every directory it creates, so a
+// new log's directory survives a power loss along with its files.
+absl::Status CreateDirsDurably(FileSystem* fs, const std::string& dir) {
+  std::vector<std::string> missing;
+  for (std::string path = dir; !path.empty() && path != "/";) {
+    absl::StatusOr<bool> exists = fs->FileExists(path);
+    if (!exists.ok()) return exists.status();
+    if (*exists) break;
+    missing.push_back(path);
+    const size_t slash = path.find_last_of('/');
+    path = slash == std::string::npos ? "" : path.substr(0, slash);
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (absl::Status s = fs->CreateDir(*it); !s.ok()) return s;
+    const size_t slash = it->find_last_of('/');
+    const std::string parent = slash == std::string::npos ? "."
+                               : slash == 0               ? "/"
+                                            : it->substr(0, slash);
+    if (absl::Status s = fs->SyncDir(parent); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace internal
+}  // namespace runnel

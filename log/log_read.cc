@@ -1,0 +1,200 @@
+// Copyright 2026 The Runnel Authors.
+//
+// runnel::Log: reads (Read, OffsetForTimestamp) and the checks that keep
+// corrupt bytes from ever being returned as data.
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "log/log_internal.h"
+#include "log/segment_cache.h"
+#include "runnel/log.h"
+#include "runnel/record_batch.h"
+
+namespace runnel {
+
+using internal::CreateDirsDurably;
+using internal::Join;
+using internal::kCleanerOffsetFile;
+using internal::kCleanShutdownFile;
+using internal::kLogStartFile;
+using internal::kRecoveryPointFile;
+using internal::ReadNumberFile;
+using internal::Segment;
+using internal::ToSegmentOptions;
+using internal::WriteNumberFile;
+
+absl::StatusOr<LogReadResult> Log::Read(int64_t offset, size_t max_bytes) {
+  // A segment replaced by compaction under this reader reports Unavailable:
+  // the segment list has changed, so read again from the new one.
+  absl::StatusOr<LogReadResult> result = ReadOnce(offset, max_bytes);
+  for (int attempt = 0; attempt < 8 && absl::IsUnavailable(result.status());
+       ++attempt) {
+    result = ReadOnce(offset, max_bytes);
+  }
+  return result;
+}
+
+absl::StatusOr<LogReadResult> Log::ReadOnce(int64_t offset, size_t max_bytes) {
+  LogReadResult result;
+  result.log_end_offset = log_end_offset_.load(std::memory_order_acquire);
+  const int64_t start = log_start_offset_.load(std::memory_order_acquire);
+  if (offset < start || offset > result.log_end_offset) {
+    return absl::OutOfRangeError(
+        absl::StrCat("log ", Describe(), ": offset ", offset, " is outside [",
+                     start, ", ", result.log_end_offset, "]"));
+  }
+  if (offset == result.log_end_offset) return result;
+  std::shared_ptr<const SegmentList> list = segments();
+  for (std::shared_ptr<Segment> segment = list->Floor(offset);
+       segment != nullptr; segment = list->After(segment.get())) {
+    if (offset >= segment->next_offset()) {
+      if (segment->corrupt_position() >= 0) {
+        corrupt_batches_.fetch_add(1);
+        return absl::DataLossError(
+            absl::StrCat("log ", Describe(), ": offset ", offset,
+                         " lies in corrupt data of ", segment->log_path(),
+                         " at position ", segment->corrupt_position()));
+      }
+      continue;  // a gap: read from the next segment
+    }
+    absl::StatusOr<uint64_t> position = segment->FindPosition(offset);
+    if (!position.ok()) return BelowStartOr(offset, position.status());
+    absl::Status status =
+        ReadSegment(*segment, offset, max_bytes, *position, &result);
+    if (absl::IsDataLoss(status) && *position > 0) {
+      // The index is only a hint: if it pointed at something that is not a
+      // batch boundary, scan the segment from its start instead.
+      result.batches.clear();
+      result.pins.clear();
+      status = ReadSegment(*segment, offset, max_bytes, 0, &result);
+    }
+    if (absl::IsNotFound(status) || absl::IsUnavailable(status)) {
+      return BelowStartOr(offset, status);
+    }
+    if (!status.ok()) {
+      corrupt_batches_.fetch_add(1);
+      return status;
+    }
+    Touched(segment);
+    // Compaction may have removed every batch from `offset` to the end of
+    // this segment: then the next segment holds what comes next.
+    if (!result.batches.empty()) return result;
+  }
+  return result;
+}
+
+// A reader may take a segment from the list just before retention deletes
+// it; opening its files then fails. That is no error of the log: the
+// offset is now below the log start, so say so as any read there would.
+absl::Status Log::BelowStartOr(int64_t offset, absl::Status status) const {
+  const int64_t start = log_start_offset_.load(std::memory_order_acquire);
+  if (offset >= start) return status;
+  return absl::OutOfRangeError(absl::StrCat("log ", Describe(), ": offset ",
+                                            offset, " is outside [", start,
+                                            ", ", log_end_offset(), "]"));
+}
+
+// The checks the CRC cannot make: magic and sizes (ReadBatchHeader), the
+// leader epoch the log stamped, and offsets that rise inside their bounds
+// (base offset and leader epoch sit outside the CRC). Then the CRC.
+absl::Status Log::CheckBatch(const RecordBatchHeader& header,
+                             absl::string_view bytes, int64_t min_offset,
+                             int64_t end_offset) const {
+  const int64_t last = header.base_offset + header.last_offset_delta;
+  if (header.base_offset < min_offset || last >= end_offset) {
+    return absl::DataLossError(absl::StrCat("offsets ", header.base_offset, "-",
+                                            last, " outside [", min_offset,
+                                            ", ", end_offset, ")"));
+  }
+  if (header.partition_leader_epoch < 0 ||
+      header.partition_leader_epoch > options_.leader_epoch) {
+    return absl::DataLossError(
+        absl::StrCat("partition leader epoch ", header.partition_leader_epoch,
+                     " outside [0, ", options_.leader_epoch, "]"));
+  }
+  return VerifyBatchCrc(bytes);
+}
+
+// Reads whole batches of `segment` from `position` on (see Read).
+absl::Status Log::ReadSegment(Segment& segment, int64_t offset,
+                              size_t max_bytes, uint64_t position,
+                              LogReadResult* result) const {
+  const uint64_t size = segment.size();
+  absl::StatusOr<internal::PinnedBytes> pinned =
+      segment.View(position, size - std::min(position, size));
+  if (!pinned.ok()) return pinned.status();
+  absl::string_view rest = pinned->bytes;
+  size_t total = 0;
+  int64_t min_offset = segment.base_offset();
+  while (!rest.empty()) {
+    const uint64_t at = position + (pinned->bytes.size() - rest.size());
+    absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(rest);
+    absl::Status bad = header.status();
+    if (bad.ok() && header->size_bytes() > rest.size()) {
+      bad = absl::DataLossError("batch runs past the end of the segment");
+    }
+    if (bad.ok() && header->last_offset() >= offset) {
+      if (!result->batches.empty() &&
+          total + header->size_bytes() > max_bytes) {
+        break;
+      }
+      // The next batch's base offset bounds this one's last offset.
+      absl::StatusOr<RecordBatchHeader> next =
+          ReadBatchHeader(rest.substr(header->size_bytes()));
+      const int64_t end = next.ok() ? next->base_offset : segment.next_offset();
+      bad = CheckBatch(*header, rest.substr(0, header->size_bytes()),
+                       min_offset, end);
+      if (bad.ok()) {
+        result->batches.push_back(rest.substr(0, header->size_bytes()));
+        total += header->size_bytes();
+      }
+    }
+    if (!bad.ok()) {
+      return absl::DataLossError(absl::StrCat(
+          "log ", Describe(), ": corrupt batch in ", segment.log_path(),
+          " at position ", at, ": ", bad.message()));
+    }
+    min_offset = header->last_offset() + 1;
+    rest.remove_prefix(header->size_bytes());
+  }
+  result->pins.push_back(pinned->mapping);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<OffsetAndTimestamp> Log::OffsetForTimestamp(int64_t timestamp) {
+  std::shared_ptr<const SegmentList> list = segments();
+  for (const std::shared_ptr<Segment>& segment : list->segments) {
+    if (segment->next_offset() <= log_start_offset()) continue;
+    if (segment->size() == 0) continue;
+    // Skip whole segments whose largest timestamp is older (known for
+    // scanned segments; otherwise read their last time-index entry).
+    absl::StatusOr<TimestampOffset> floor = segment->LookupTime(timestamp);
+    Touched(segment);
+    if (!floor.ok()) return floor.status();
+    absl::StatusOr<uint64_t> position = segment->FindPosition(floor->offset);
+    if (!position.ok()) return position.status();
+    absl::StatusOr<internal::PinnedBytes> pinned =
+        segment->View(*position, segment->size() - *position);
+    if (!pinned.ok()) return pinned.status();
+    for (absl::string_view rest = pinned->bytes; !rest.empty();) {
+      absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(rest);
+      if (!header.ok()) return header.status();
+      if (header->max_timestamp >= timestamp &&
+          header->base_offset + header->last_offset_delta >=
+              log_start_offset()) {
+        return OffsetAndTimestamp{
+            header->max_timestamp,
+            std::max(header->base_offset, log_start_offset())};
+      }
+      rest.remove_prefix(header->size_bytes());
+    }
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "log ", Describe(), ": no batch with a timestamp >= ", timestamp));
+}
+
+}  // namespace runnel

@@ -1,0 +1,140 @@
+// Copyright 2026 The Runnel Authors.
+//
+// runnel::Log: recovery at Open.
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "log/cleaner_swap.h"
+#include "log/format.h"
+#include "log/log_internal.h"
+#include "runnel/log.h"
+#include "runnel/record_batch.h"
+
+namespace runnel {
+
+using internal::CreateDirsDurably;
+using internal::Join;
+using internal::kCleanerOffsetFile;
+using internal::kCleanShutdownFile;
+using internal::kLogStartFile;
+using internal::kRecoveryPointFile;
+using internal::ReadNumberFile;
+using internal::Segment;
+using internal::ToSegmentOptions;
+using internal::WriteNumberFile;
+
+absl::Status Log::Recover() {
+  if (absl::Status s = CreateDirsDurably(fs_, dir_); !s.ok()) return s;
+  // A compaction swap cut short by a crash is finished or undone first, so
+  // the listing below sees whole segments only.
+  absl::StatusOr<internal::InterruptedCleaning> cleaning =
+      internal::CompleteInterruptedCleaning(fs_, dir_);
+  if (!cleaning.ok()) return cleaning.status();
+  absl::StatusOr<std::vector<std::string>> names = fs_->ListDir(dir_);
+  if (!names.ok()) return names.status();
+
+  std::vector<int64_t> bases;
+  for (const std::string& name : *names) {
+    if (absl::EndsWith(name, ".tmp")) {  // a checkpoint write cut short
+      if (absl::Status s = fs_->RemoveFile(Join(dir_, name)); !s.ok()) {
+        return s;
+      }
+      continue;
+    }
+    if (!absl::EndsWith(name, ".log")) continue;
+    absl::StatusOr<format::ParsedSegmentFileName> info =
+        format::ParseSegmentFileName(name);
+    if (!info.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("log ", Describe(), ": unexpected file ",
+                       Join(dir_, name), ": ", info.status().message()));
+    }
+    bases.push_back(info->base_offset);
+  }
+  std::sort(bases.begin(), bases.end());
+
+  // A missing or unreadable checkpoint only costs a longer scan (recovery
+  // point 0) or a start at the first segment; it never loses data.
+  absl::StatusOr<int64_t> start = ReadCheckpoint(kLogStartFile);
+  if (start.ok()) log_start_offset_.store(*start);
+  absl::StatusOr<int64_t> point = ReadCheckpoint(kRecoveryPointFile);
+  if (point.ok()) recovery_point_.store(*point);
+  absl::StatusOr<int64_t> clean_end =
+      ReadNumberFile(fs_, Join(dir_, kCleanShutdownFile));
+
+  if (bases.empty()) {
+    const int64_t base = log_start_offset_.load();
+    absl::StatusOr<std::shared_ptr<Segment>> active =
+        Segment::CreateActive(fs_, dir_, base, ToSegmentOptions(options_));
+    if (!active.ok()) return active.status();
+    if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) return s;
+    auto list = std::make_shared<SegmentList>();
+    list->segments.push_back(*std::move(active));
+    PublishSegments(std::move(list));
+    log_end_offset_.store(base);
+    recovery_point_.store(base);
+    MutexLock lock(&append_mu_);
+    active_ready_ = true;
+    return absl::OkStatus();
+  }
+  return RecoverSegments(std::move(bases), clean_end.ok(),
+                         clean_end.ok() ? *clean_end : 0);
+}
+
+// Segments wholly below the recovery point are trusted (their size from the
+// file system, their end from the next segment's base). From the segment
+// that holds the recovery point on, every batch is checked; the last
+// segment's invalid tail is cut, an invalid stretch inside an earlier one is
+// corruption: kept on disk, counted, and reported by Read.
+absl::Status Log::RecoverSegments(std::vector<int64_t> bases,
+                                  bool clean_shutdown, int64_t clean_end) {
+  const internal::SegmentOptions segment_options = ToSegmentOptions(options_);
+  const int64_t point = recovery_point_.load();
+  auto list = std::make_shared<SegmentList>();
+  int64_t next_offset = bases.front();
+  for (size_t i = 0; i < bases.size(); ++i) {
+    const bool last = i + 1 == bases.size();
+    std::shared_ptr<Segment> segment =
+        Segment::Existing(fs_, dir_, bases[i], segment_options);
+    const int64_t end = last ? clean_end : bases[i + 1];
+    if ((!last && end <= point) || (last && clean_shutdown)) {
+      if (absl::Status s = segment->LoadSealed(end); !s.ok()) return s;
+      next_offset = end;
+    } else {
+      absl::StatusOr<internal::SegmentScan> scan =
+          segment->Recover(next_offset);
+      if (!scan.ok()) return scan.status();
+      if (scan->invalid_bytes > 0) {
+        // A torn tail after the recovery point is what a crash leaves;
+        // invalid bytes below it, or inside an earlier segment, are not.
+        if (!last || scan->next_offset < point) corrupt_batches_.fetch_add(1);
+        if (last) {
+          if (absl::Status s = segment->TruncateTo(scan->valid_bytes);
+              !s.ok()) {
+            return s;
+          }
+        } else {
+          segment->set_corrupt_position(
+              static_cast<int64_t>(scan->valid_bytes));
+        }
+      }
+      next_offset = last ? scan->next_offset : bases[i + 1];
+    }
+    // Scanned segments below the tail are closed again: an idle log keeps
+    // nothing of its sealed segments open.
+    if (!last) segment->ReleaseResources();
+    list->segments.push_back(std::move(segment));
+  }
+  log_start_offset_.store(std::max(log_start_offset_.load(), bases.front()));
+  log_end_offset_.store(next_offset);
+  recovery_point_.store(std::min(point, next_offset));
+  PublishSegments(std::move(list));
+  return absl::OkStatus();
+}
+
+}  // namespace runnel
