@@ -10,6 +10,7 @@
 // What is here so far:
 //   runnel/log.h              one partition's durable, segmented log
 //   runnel/log_maintainer.h   background flush, retention and compaction
+//   runnel/topic_config.h     Kafka topic configs, typed and as properties
 //   runnel/record_batch.h     Kafka RecordBatch v2 encoding and decoding
 //   runnel/file_system.h      the file-system seam (POSIX by default)
 //   runnel/mem_file_system.h  an in-memory FileSystem for unit tests
@@ -27,5 +28,6 @@
 #include "runnel/log_maintainer.h"   // IWYU pragma: export
 #include "runnel/mem_file_system.h"  // IWYU pragma: export
 #include "runnel/record_batch.h"     // IWYU pragma: export
+#include "runnel/topic_config.h"     // IWYU pragma: export
 
 #endif  // RUNNEL_RUNNEL_H_
