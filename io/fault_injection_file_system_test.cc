@@ -540,5 +540,29 @@ TEST(FaultInjectionPosixTest, CrashModelWorksOnTheRealFileSystem) {
   EXPECT_THAT(ReadFile(posix.get(), d + "/old"), IsOkAndHolds("old"));
 }
 
+// Whatever operation of a ReplaceFileDurably a crash follows, the file holds
+// all of its old or all of its new content.
+TEST(ReplaceFileDurablyTest, ACrashAfterAnyOperationLeavesOldOrNew) {
+  for (uint64_t k = 0;; ++k) {
+    MemFileSystem mem;
+    FaultInjectionFileSystem fs(&mem);
+    RUNNEL_ASSERT_OK(fs.CreateDir("/d"));
+    RUNNEL_ASSERT_OK(fs.SyncDir("/"));
+    RUNNEL_ASSERT_OK(fs.ReplaceFileDurably("/d/f", "old content"));
+    const uint64_t start = fs.operation_count();
+    fs.FailOperationAt(start + k, EIO);  // stops the replace after k ops
+    const absl::Status replaced = fs.ReplaceFileDurably("/d/f", "new!");
+    RUNNEL_ASSERT_OK(fs.SimulateCrash());
+    absl::StatusOr<std::string> after = mem.ReadFileToString("/d/f");
+    ASSERT_TRUE(after.ok()) << after.status();
+    EXPECT_TRUE(*after == "old content" || *after == "new!") << k << *after;
+    if (replaced.ok()) {
+      EXPECT_EQ(*after, "new!");
+      break;  // k passed the last operation
+    }
+    ASSERT_LT(k, 50u);
+  }
+}
+
 }  // namespace
 }  // namespace runnel

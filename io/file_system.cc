@@ -87,6 +87,40 @@ absl::Status FileSystem::CreateDirs(absl::string_view path) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> FileSystem::ReadFileToString(
+    absl::string_view path) {
+  absl::StatusOr<std::unique_ptr<File>> file =
+      OpenFile(path, OpenOptions::ReadOnly());
+  if (!file.ok()) return file.status();
+  absl::StatusOr<uint64_t> size = (*file)->Size();
+  if (!size.ok()) return size.status();
+  std::string content(*size, '\0');
+  absl::StatusOr<size_t> n = (*file)->ReadAt(0, absl::MakeSpan(content));
+  if (!n.ok()) return n.status();
+  content.resize(*n);
+  return content;
+}
+
+absl::Status FileSystem::ReplaceFileDurably(absl::string_view path,
+                                            absl::string_view content) {
+  const std::string tmp = absl::StrCat(path, ".tmp");
+  absl::StatusOr<std::unique_ptr<File>> file =
+      OpenFile(tmp, OpenOptions::CreateTruncate());
+  absl::Status status = file.status();
+  if (status.ok()) status = (*file)->WriteAt(0, content);
+  if (status.ok()) status = (*file)->Sync();
+  if (status.ok()) status = (*file)->Close();
+  if (status.ok()) status = Rename(tmp, path);
+  if (!status.ok()) {
+    if (file.ok()) RemoveFile(tmp).IgnoreError();
+    return status;
+  }
+  const size_t slash = path.rfind('/');
+  return SyncDir(slash == absl::string_view::npos ? absl::string_view(".")
+                 : slash == 0                     ? absl::string_view("/")
+                                                  : path.substr(0, slash));
+}
+
 absl::Status FileSystem::RemoveAll(absl::string_view path) {
   absl::StatusOr<bool> is_dir = IsDirectory(path);
   if (!is_dir.ok()) return is_dir.status();

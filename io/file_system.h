@@ -275,6 +275,16 @@ class FileSystem {
   // Removes a file, or a directory and everything below it (rm -rf).
   // NotFound if nothing is there.
   absl::Status RemoveAll(absl::string_view path);
+  // The whole content of a regular file.
+  absl::StatusOr<std::string> ReadFileToString(absl::string_view path);
+  // Replaces `path` with `content` crash-safely: writes `<path>.tmp`, syncs
+  // it, renames it over `path`, then syncs the parent directory. A crash at
+  // any point leaves `path` with all of its old or all of its new content;
+  // a `.tmp` may be left behind (readers ignore it, the next call replaces
+  // it). On a failure before the rename the `.tmp` is removed when
+  // possible. Calls for the same path must not run concurrently.
+  absl::Status ReplaceFileDurably(absl::string_view path,
+                                  absl::string_view content);
 };
 
 // A new, independent POSIX file system (same as Default(), but owned).

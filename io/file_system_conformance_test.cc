@@ -309,6 +309,18 @@ TEST_P(FileSystemTest, SiblingWithACommonPrefixDoesNotHideChildren) {
   EXPECT_THAT(ReadFile(fs_, P("d-x/other")), IsOkAndHolds("o"));
 }
 
+TEST_P(FileSystemTest, ReplaceFileDurablyAndReadFileToString) {
+  EXPECT_THAT(fs_->ReadFileToString(P("f")).status(),
+              StatusIs(Code::kNotFound, HasSubstr(P("f"))));
+  RUNNEL_ASSERT_OK(fs_->ReplaceFileDurably(P("f"), "first"));
+  EXPECT_THAT(fs_->ReadFileToString(P("f")), IsOkAndHolds("first"));
+  RUNNEL_ASSERT_OK(fs_->ReplaceFileDurably(P("f"), "2nd"));  // shorter
+  EXPECT_THAT(fs_->ReadFileToString(P("f")), IsOkAndHolds("2nd"));
+  EXPECT_THAT(fs_->FileExists(P("f.tmp")), IsOkAndHolds(false));
+  EXPECT_THAT(fs_->ReplaceFileDurably(P("missing/f"), "x"),
+              StatusIs(Code::kNotFound, HasSubstr(P("missing/f.tmp"))));
+}
+
 TEST_P(FileSystemTest, GrowableMappingGrowsInPlaceOverReservedSpace) {
   std::unique_ptr<File> f = Open("f", OpenOptions::CreateNew());
   RUNNEL_ASSERT_OK(f->Reserve(0, 4096));

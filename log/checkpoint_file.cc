@@ -16,14 +16,6 @@ namespace {
 
 constexpr size_t kMaxQuotedLine = 64;
 
-// The directory whose entry `path` is, for SyncDir.
-std::string ParentDir(absl::string_view path) {
-  const size_t slash = path.rfind('/');
-  if (slash == absl::string_view::npos) return ".";
-  if (slash == 0) return "/";
-  return std::string(path.substr(0, slash));
-}
-
 bool HasWhitespace(absl::string_view s) {
   for (char c : s) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
@@ -58,18 +50,6 @@ std::string Render(absl::Span<const CheckpointEntry> entries) {
     absl::StrAppend(&out, e.topic, " ", e.partition, " ", e.offset, "\n");
   }
   return out;
-}
-
-// Creates (or empties) `path`, writes `content` and makes it durable.
-absl::Status WriteDurably(FileSystem* fs, absl::string_view path,
-                          absl::string_view content) {
-  absl::StatusOr<std::unique_ptr<File>> file =
-      fs->OpenFile(path, OpenOptions::CreateTruncate());
-  if (!file.ok()) return file.status();
-  absl::Status status = (*file)->WriteAt(0, content);
-  if (status.ok()) status = (*file)->Sync();
-  if (status.ok()) status = (*file)->Close();
-  return status;
 }
 
 // A decimal integer in [min, max]: an optional '-', then digits, nothing
@@ -184,15 +164,7 @@ absl::Status WriteCheckpointFile(FileSystem* fs, absl::string_view path,
     absl::Status valid = CheckEntry(path, i, entries[i]);
     if (!valid.ok()) return valid;
   }
-  const std::string tmp = absl::StrCat(path, ".tmp");
-  absl::Status status = WriteDurably(fs, tmp, Render(entries));
-  if (status.ok()) status = fs->Rename(tmp, path);
-  if (!status.ok()) {
-    // Best effort: a leftover .tmp is harmless (ignored, then overwritten).
-    fs->RemoveFile(tmp).IgnoreError();
-    return status;
-  }
-  return fs->SyncDir(ParentDir(path));
+  return fs->ReplaceFileDurably(path, Render(entries));
 }
 
 absl::StatusOr<std::vector<CheckpointEntry>> ReadCheckpointFile(

@@ -1,6 +1,7 @@
 // Copyright 2026 The Runnel Authors.
 #include "log/log_internal.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -27,17 +28,12 @@ internal::SegmentOptions ToSegmentOptions(const LogOptions& options) {
 // Reads a one-number file written by WriteNumberFile.
 absl::StatusOr<int64_t> ReadNumberFile(FileSystem* fs,
                                        const std::string& path) {
-  absl::StatusOr<std::unique_ptr<File>> file =
-      fs->OpenFile(path, OpenOptions::ReadOnly());
-  if (!file.ok()) return file.status();
-  char buf[32];
-  absl::StatusOr<size_t> n = (*file)->ReadAt(0, absl::MakeSpan(buf));
-  if (!n.ok()) return n.status();
+  absl::StatusOr<std::string> text = fs->ReadFileToString(path);
+  if (!text.ok()) return text.status();
   int64_t value;
-  absl::string_view text(buf, *n);
-  if (!absl::SimpleAtoi(absl::StripSuffix(text, "\n"), &value) || value < 0) {
-    return absl::DataLossError(
-        absl::StrCat(path, ": not an offset: \"", text, "\""));
+  if (!absl::SimpleAtoi(absl::StripSuffix(*text, "\n"), &value) || value < 0) {
+    return absl::DataLossError(absl::StrCat(path, ": not an offset: \"",
+                                            absl::CHexEscape(*text), "\""));
   }
   return value;
 }
@@ -45,18 +41,7 @@ absl::StatusOr<int64_t> ReadNumberFile(FileSystem* fs,
 // Writes `value` to `path` crash-safely: temp file, sync, rename, dir sync.
 absl::Status WriteNumberFile(FileSystem* fs, absl::string_view dir,
                              absl::string_view name, int64_t value) {
-  const std::string path = Join(dir, name);
-  const std::string tmp = absl::StrCat(path, ".tmp");
-  absl::StatusOr<std::unique_ptr<File>> file =
-      fs->OpenFile(tmp, OpenOptions::CreateTruncate());
-  if (!file.ok()) return file.status();
-  if (absl::Status s = (*file)->Append(absl::StrCat(value, "\n")); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = (*file)->Sync(); !s.ok()) return s;
-  if (absl::Status s = (*file)->Close(); !s.ok()) return s;
-  if (absl::Status s = fs->Rename(tmp, path); !s.ok()) return s;
-  return fs->SyncDir(dir);
+  return fs->ReplaceFileDurably(Join(dir, name), absl::StrCat(value, "\n"));
 }
 
 // mkdir -p that also fsyncs the parent of every directory it creates, so a

@@ -380,33 +380,6 @@ class Decoder {
 
 // ---- File I/O --------------------------------------------------------------
 
-// The content of `path`, or NotFound.
-absl::StatusOr<std::string> ReadWholeFile(FileSystem* fs,
-                                          absl::string_view path) {
-  absl::StatusOr<std::unique_ptr<File>> file =
-      fs->OpenFile(path, OpenOptions::ReadOnly());
-  if (!file.ok()) return file.status();
-  absl::StatusOr<uint64_t> size = (*file)->Size();
-  if (!size.ok()) return size.status();
-  std::string content(*size, '\0');
-  absl::StatusOr<size_t> read = (*file)->ReadAt(0, absl::MakeSpan(content));
-  if (!read.ok()) return read.status();
-  content.resize(*read);
-  return content;
-}
-
-// Creates (or empties) `path`, writes `content` and makes it durable.
-absl::Status WriteDurably(FileSystem* fs, absl::string_view path,
-                          absl::string_view content) {
-  absl::StatusOr<std::unique_ptr<File>> file =
-      fs->OpenFile(path, OpenOptions::CreateTruncate());
-  if (!file.ok()) return file.status();
-  absl::Status status = (*file)->WriteAt(0, content);
-  if (status.ok()) status = (*file)->Sync();
-  if (status.ok()) status = (*file)->Close();
-  return status;
-}
-
 }  // namespace
 
 bool operator==(const TopicMetadata& a, const TopicMetadata& b) {
@@ -469,7 +442,7 @@ absl::StatusOr<std::unique_ptr<MetadataStore>> MetadataStore::Open(
     absl::Status removed = fs->RemoveFile(store->temp_path_);
     if (!removed.ok()) return WithContext(removed, what);
   }
-  absl::StatusOr<std::string> content = ReadWholeFile(fs, store->path_);
+  absl::StatusOr<std::string> content = fs->ReadFileToString(store->path_);
   if (absl::IsNotFound(content.status())) return store;  // fresh directory
   if (!content.ok()) return WithContext(content.status(), what);
   absl::StatusOr<MetadataSnapshot> snapshot =
@@ -499,15 +472,9 @@ absl::Status MetadataStore::Commit(MetadataSnapshot next) {
       absl::StrCat("commit metadata version ", next.version, " in ", data_dir_);
   absl::Status status = ValidateTopics(next.topics);
   if (!status.ok()) return WithContext(status, what);
-  status = WriteDurably(fs_, temp_path_, Encode(next));
-  if (status.ok()) status = fs_->Rename(temp_path_, path_);
-  if (!status.ok()) {
-    // Best effort: a leftover .tmp is harmless (removed by Open, replaced by
-    // the next Commit).
-    fs_->RemoveFile(temp_path_).IgnoreError();
-    return WithContext(status, what);
-  }
-  status = fs_->SyncDir(data_dir_);
+  // A leftover .tmp is harmless: Open removes it, the next Commit replaces
+  // it.
+  status = fs_->ReplaceFileDurably(path_, Encode(next));
   if (!status.ok()) return WithContext(status, what);
   current_ = std::move(next);
   return absl::OkStatus();
