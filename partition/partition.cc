@@ -1,0 +1,255 @@
+// Copyright 2026 The Runnel Authors.
+#include "runnel/partition.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "log/big_endian.h"
+
+namespace runnel {
+
+std::string TopicPartition::ToString() const {
+  return absl::StrCat(topic, "-", partition);
+}
+
+void DataNotifier::Notify() {
+  MutexLock lock(&mu_);
+  signaled_ = true;
+  cv_.SignalAll();
+}
+
+bool DataNotifier::WaitUntil(absl::Time deadline) {
+  MutexLock lock(&mu_);
+  while (!signaled_) {
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) return false;
+    cv_.WaitWithTimeout(&mu_, left);
+  }
+  signaled_ = false;
+  return true;
+}
+
+Partition::Partition(TopicPartition id, std::string dir, LogOptions options,
+                     PartitionState state, LogMaintainer* maintainer)
+    : id_(std::move(id)),
+      dir_(std::move(dir)),
+      maintainer_(maintainer),
+      options_(std::move(options)),
+      state_(std::move(state)) {
+  MutexLock lock(&append_mu_);
+  OpenLog().IgnoreError();  // an error leaves the partition offline
+}
+
+Partition::~Partition() {
+  Shut(absl::FailedPreconditionError(
+           absl::StrCat("partition ", id_.ToString(), " is closed")))
+      .IgnoreError();
+}
+
+absl::Status Partition::OpenLog() {
+  if (options_.name.empty()) options_.name = id_.ToString();
+  absl::StatusOr<std::unique_ptr<Log>> opened = Log::Open(dir_, options_);
+  MutexLock lock(&mu_);
+  if (!opened.ok()) {
+    status_ = absl::Status(opened.status().code(),
+                           absl::StrCat("partition ", id_.ToString(),
+                                        " is offline: its log failed to open: ",
+                                        opened.status().message()));
+    return status_;
+  }
+  log_ = std::move(*opened);
+  status_ = absl::OkStatus();
+  // Replication factor 1: everything in the log is committed.
+  high_watermark_.store(log_->log_end_offset(), std::memory_order_release);
+  if (maintainer_ != nullptr) maintainer_->Add(log_.get());
+  return absl::OkStatus();
+}
+
+absl::Status Partition::Reconfigure(LogOptions options) {
+  MutexLock append(&append_mu_);
+  if (shut_.load()) return status();
+  std::shared_ptr<Log> old;
+  {
+    MutexLock lock(&mu_);
+    old = std::move(log_);
+  }
+  absl::Status closed;
+  if (old != nullptr) {
+    if (maintainer_ != nullptr) maintainer_->Remove(old.get());
+    closed = old->Close();  // seals and checkpoints: the reopen scans nothing
+  }
+  options_ = std::move(options);
+  absl::Status opened = OpenLog();
+  return closed.ok() ? opened : closed;
+}
+
+absl::Status Partition::Shut(absl::Status why) {
+  MutexLock append(&append_mu_);
+  if (shut_.exchange(true)) return absl::OkStatus();
+  std::shared_ptr<Log> log;
+  {
+    MutexLock lock(&mu_);
+    log = std::move(log_);
+    status_ = std::move(why);
+  }
+  absl::Status closed;
+  if (log != nullptr) {
+    if (maintainer_ != nullptr) maintainer_->Remove(log.get());
+    closed = log->Close();
+  }
+  WakeAll();
+  return closed;
+}
+
+absl::StatusOr<std::shared_ptr<Log>> Partition::Online() const {
+  MutexLock lock(&mu_);
+  if (log_ == nullptr) return status_;
+  return log_;
+}
+
+std::shared_ptr<Log> Partition::log() const {
+  MutexLock lock(&mu_);
+  return log_;
+}
+
+absl::Status Partition::status() const {
+  MutexLock lock(&mu_);
+  return status_;
+}
+
+PartitionState Partition::state() const {
+  MutexLock lock(&mu_);
+  return state_;
+}
+
+void Partition::Appended() {
+  std::shared_ptr<Log> log = this->log();
+  if (log != nullptr) {
+    high_watermark_.store(log->log_end_offset(), std::memory_order_release);
+  }
+  WakeAll();
+}
+
+void Partition::WakeAll() {
+  MutexLock lock(&wait_mu_);
+  data_.SignalAll();
+  for (DataNotifier* notifier : notifiers_) notifier->Notify();
+}
+
+absl::StatusOr<AppendInfo> Partition::Append(absl::string_view batches) {
+  MutexLock append(&append_mu_);
+  absl::StatusOr<std::shared_ptr<Log>> log = Online();
+  if (!log.ok()) return log.status();
+  absl::StatusOr<AppendInfo> info = (*log)->Append(batches);
+  if (info.ok()) Appended();
+  return info;
+}
+
+absl::StatusOr<AppendInfo> Partition::AppendInPlace(
+    size_t max_batch_bytes,
+    absl::FunctionRef<absl::StatusOr<size_t>(absl::Span<char>)> build) {
+  MutexLock append(&append_mu_);
+  absl::StatusOr<std::shared_ptr<Log>> log = Online();
+  if (!log.ok()) return log.status();
+  absl::StatusOr<AppendInfo> info =
+      (*log)->AppendInPlace(max_batch_bytes, build);
+  if (info.ok()) Appended();
+  return info;
+}
+
+absl::Status Partition::Sync() {
+  absl::StatusOr<std::shared_ptr<Log>> log = Online();
+  if (!log.ok()) return log.status();
+  return (*log)->Sync();
+}
+
+absl::StatusOr<FetchResult> Partition::Fetch(int64_t offset, size_t max_bytes) {
+  absl::StatusOr<std::shared_ptr<Log>> log = Online();
+  if (!log.ok()) return log.status();
+  FetchResult result;
+  result.high_watermark = high_watermark();
+  result.log_start_offset = (*log)->log_start_offset();
+  if (offset < result.log_start_offset || offset > result.high_watermark) {
+    return absl::OutOfRangeError(
+        absl::StrCat("partition ", id_.ToString(), ": fetch offset ", offset,
+                     " is outside [log start ", result.log_start_offset,
+                     ", high watermark ", result.high_watermark, "]"));
+  }
+  if (offset == result.high_watermark) {
+    result.read.log_end_offset = (*log)->log_end_offset();
+    return result;
+  }
+  absl::StatusOr<LogReadResult> read = (*log)->Read(offset, max_bytes);
+  if (!read.ok()) return read.status();
+  // Drop batches at or past the high watermark (none while the high
+  // watermark is the log end offset; replication will make them appear).
+  std::vector<absl::string_view>& batches = read->batches;
+  while (!batches.empty() &&
+         static_cast<int64_t>(internal::LoadBigEndian64(
+             batches.back().data())) >= result.high_watermark) {
+    batches.pop_back();
+  }
+  result.read = std::move(*read);
+  return result;
+}
+
+bool Partition::WaitForData(int64_t offset, absl::Time deadline) {
+  MutexLock lock(&wait_mu_);
+  while (true) {
+    if (high_watermark_.load(std::memory_order_acquire) > offset) return true;
+    if (shut_.load()) return false;
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) return false;
+    data_.WaitWithTimeout(&wait_mu_, left);
+  }
+}
+
+void Partition::AddNotifier(DataNotifier* notifier) {
+  MutexLock lock(&wait_mu_);
+  notifiers_.insert(notifier);
+}
+
+void Partition::RemoveNotifier(DataNotifier* notifier) {
+  MutexLock lock(&wait_mu_);
+  notifiers_.erase(notifier);
+}
+
+absl::StatusOr<OffsetAndTimestamp> Partition::OffsetForTimestamp(
+    int64_t timestamp) {
+  absl::StatusOr<std::shared_ptr<Log>> log = Online();
+  if (!log.ok()) return log.status();
+  return (*log)->OffsetForTimestamp(timestamp);
+}
+
+absl::StatusOr<int64_t> Partition::DeleteRecordsBefore(int64_t offset) {
+  // Under the append lock: a reconfiguration must not reopen the directory
+  // while segments are being deleted.
+  MutexLock append(&append_mu_);
+  absl::StatusOr<std::shared_ptr<Log>> log = Online();
+  if (!log.ok()) return log.status();
+  const int64_t hw = high_watermark();
+  if (offset == -1) offset = hw;
+  if (offset < 0 || offset > hw) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "partition ", id_.ToString(), ": cannot delete records before offset ",
+        offset, ": outside [0, high watermark ", hw, "]"));
+  }
+  return (*log)->DeleteRecordsBefore(offset);
+}
+
+int64_t Partition::log_start_offset() const {
+  std::shared_ptr<Log> log = this->log();
+  return log == nullptr ? 0 : log->log_start_offset();
+}
+
+int64_t Partition::log_end_offset() const {
+  std::shared_ptr<Log> log = this->log();
+  return log == nullptr ? 0 : log->log_end_offset();
+}
+
+int64_t Partition::high_watermark() const {
+  return high_watermark_.load(std::memory_order_acquire);
+}
+
+}  // namespace runnel
