@@ -344,6 +344,15 @@ TEST_F(FaultInjectionTest, CreatedDirectoryNeedsItsParentSynced) {
   EXPECT_THAT(mem_.ListDir("/d/a"), IsOkAndHolds(ElementsAre()));
 }
 
+TEST_F(FaultInjectionTest, CreateDirsDurablySurvivesACrash) {
+  RUNNEL_ASSERT_OK(fs_.CreateDirs("/d"));
+  MakeDurable("/d/top", "x");  // /d is durable, nothing below it yet.
+  RUNNEL_ASSERT_OK(fs_.CreateDirsDurably("/d/a/b/c"));
+  RUNNEL_ASSERT_OK(fs_.CreateDirsDurably("/d/a/b/c"));  // exists: fine
+  RUNNEL_ASSERT_OK(fs_.SimulateCrash());
+  EXPECT_THAT(mem_.ListDir("/d/a/b"), IsOkAndHolds(ElementsAre("c")));
+}
+
 TEST_F(FaultInjectionTest, RemovedDirectoryIsRestoredWithItsDurableFiles) {
   RUNNEL_ASSERT_OK(mem_.CreateDir("/d/p"));
   RUNNEL_ASSERT_OK(WriteFile(&mem_, "/d/p/f", "kept"));

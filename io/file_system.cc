@@ -64,6 +64,14 @@ absl::Status MappedRegion::Grow(size_t new_size) {
 }
 
 absl::Status FileSystem::CreateDirs(absl::string_view path) {
+  return CreateDirsImpl(path, /*durably=*/false);
+}
+
+absl::Status FileSystem::CreateDirsDurably(absl::string_view path) {
+  return CreateDirsImpl(path, /*durably=*/true);
+}
+
+absl::Status FileSystem::CreateDirsImpl(absl::string_view path, bool durably) {
   const internal::ParsedPath parsed = internal::ParsePath(path);
   if (path.empty()) return internal::IoError(ENOENT, "mkdir", path);
   if (parsed.parts.empty()) return absl::OkStatus();  // "/" or ".".
@@ -83,6 +91,15 @@ absl::Status FileSystem::CreateDirs(absl::string_view path) {
       if (is_dir.ok() && *is_dir) continue;
     }
     if (!created.ok()) return created;
+    if (durably) {
+      const internal::ParsedPath parent = internal::ParsePath(prefix);
+      const std::string parent_dir =
+          prefix.substr(0, prefix.size() - parent.parts.back().size());
+      if (absl::Status s = SyncDir(parent_dir.empty() ? "." : parent_dir);
+          !s.ok()) {
+        return s;
+      }
+    }
   }
   return absl::OkStatus();
 }

@@ -272,6 +272,9 @@ class FileSystem {
   // Creates `path` and any missing parents (mkdir -p). OK if it exists as a
   // directory. Non-durable: SyncDir each new directory's parent if needed.
   absl::Status CreateDirs(absl::string_view path);
+  // CreateDirs that also syncs the parent of every directory it creates,
+  // so the new directories survive a power loss.
+  absl::Status CreateDirsDurably(absl::string_view path);
   // Removes a file, or a directory and everything below it (rm -rf).
   // NotFound if nothing is there.
   absl::Status RemoveAll(absl::string_view path);
@@ -285,6 +288,9 @@ class FileSystem {
   // possible. Calls for the same path must not run concurrently.
   absl::Status ReplaceFileDurably(absl::string_view path,
                                   absl::string_view content);
+
+ private:
+  absl::Status CreateDirsImpl(absl::string_view path, bool durably);
 };
 
 // A new, independent POSIX file system (same as Default(), but owned).

@@ -47,24 +47,7 @@ absl::Status WriteNumberFile(FileSystem* fs, absl::string_view dir,
 // mkdir -p that also fsyncs the parent of every directory it creates, so a
 // new log's directory survives a power loss along with its files.
 absl::Status CreateDirsDurably(FileSystem* fs, const std::string& dir) {
-  std::vector<std::string> missing;
-  for (std::string path = dir; !path.empty() && path != "/";) {
-    absl::StatusOr<bool> exists = fs->FileExists(path);
-    if (!exists.ok()) return exists.status();
-    if (*exists) break;
-    missing.push_back(path);
-    const size_t slash = path.find_last_of('/');
-    path = slash == std::string::npos ? "" : path.substr(0, slash);
-  }
-  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-    if (absl::Status s = fs->CreateDir(*it); !s.ok()) return s;
-    const size_t slash = it->find_last_of('/');
-    const std::string parent = slash == std::string::npos ? "."
-                               : slash == 0               ? "/"
-                                            : it->substr(0, slash);
-    if (absl::Status s = fs->SyncDir(parent); !s.ok()) return s;
-  }
-  return absl::OkStatus();
+  return fs->CreateDirsDurably(dir);
 }
 
 }  // namespace internal

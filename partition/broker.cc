@@ -54,7 +54,7 @@ absl::Status Broker::Start() {
   fs_ = options_.file_system != nullptr ? options_.file_system
                                         : FileSystem::Default();
   const std::string& dir = options_.data_dir;
-  if (absl::Status s = fs_->CreateDirs(dir); !s.ok()) return s;
+  if (absl::Status s = fs_->CreateDirsDurably(dir); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<DirLock>> lock = fs_->LockDir(dir);
   if (!lock.ok()) return lock.status();
   lock_ = std::move(*lock);
