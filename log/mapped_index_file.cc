@@ -51,25 +51,54 @@ absl::Status MappedIndexFile::OpenAndMap(FileSystem* fs, size_t max_index_bytes,
                      " is not a multiple of the entry size ", entry_size_));
   }
   uint64_t map_length = *size;
+  uint64_t capacity = *size;
   if (writable) {
+    capacity =
+        std::max<uint64_t>(*size, max_index_bytes / entry_size_ * entry_size_);
+    // Blocks are reserved a chunk at a time (EnsureSlot), so thousands of
+    // mostly idle partitions do not each hold max_index_bytes of disk.
     map_length = std::max<uint64_t>(
-        map_length, max_index_bytes / entry_size_ * entry_size_);
-    // Reserve the whole range, not just the growth: an existing file may be
-    // sparse, and a store into a hole on a full disk would be a SIGBUS.
+        *size, std::min<uint64_t>(capacity, kFirstReservationBytes /
+                                                entry_size_ * entry_size_));
+    // Reserve the whole mapped range, not just the growth: an existing file
+    // may be sparse, and a store into a hole on a full disk would be a
+    // SIGBUS.
     absl::Status reserved = file_->Reserve(0, map_length);
     if (!reserved.ok()) return reserved;
   }
   if (map_length > 0) {
-    absl::StatusOr<std::unique_ptr<MappedRegion>> region = file_->Map(
-        0, map_length, writable ? MapMode::kReadWrite : MapMode::kReadOnly);
+    absl::StatusOr<std::unique_ptr<MappedRegion>> region =
+        file_->MapGrowable(0, map_length, capacity,
+                           writable ? MapMode::kReadWrite : MapMode::kReadOnly);
     if (!region.ok()) return region.status();
     region_ = std::move(region).value();
     data_ = region_->data();
     mutable_data_ = region_->mutable_data();
   }
-  max_entries_ = map_length / entry_size_;
+  reserved_bytes_ = map_length;
+  max_entries_ = capacity / entry_size_;
   // Only the bytes that existed before the reservation can hold entries.
   PublishEntries(CountBeforeZeroTail(*size));
+  return absl::OkStatus();
+}
+
+absl::Status MappedIndexFile::EnsureSlot(size_t i) {
+  const uint64_t needed = (i + 1) * entry_size_;
+  if (needed <= reserved_bytes_) return absl::OkStatus();
+  const uint64_t capacity = max_entries_ * entry_size_;
+  if (needed > capacity) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "append to ", kind_, " ", path_, ": index is full (", i, " entries)"));
+  }
+  uint64_t grown = std::max<uint64_t>(reserved_bytes_ * 2, needed);
+  grown = std::min<uint64_t>(
+      capacity, (grown + entry_size_ - 1) / entry_size_ * entry_size_);
+  if (absl::Status s = file_->Reserve(reserved_bytes_, grown - reserved_bytes_);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = region_->Grow(grown); !s.ok()) return s;
+  reserved_bytes_ = grown;
   return absl::OkStatus();
 }
 

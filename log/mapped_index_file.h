@@ -14,13 +14,15 @@
 //   (*index)->Flush();            // msync of the entries written since
 //   (*index)->Close(/*trim=*/true);
 //
-// Opening. Writable: the file is created if missing, its blocks are reserved
-// (File::Reserve) up to max_index_bytes rounded down to a whole number of
-// entries — never below its current size, so existing entries survive — and
-// it is mapped read-write once. A full disk is ResourceExhausted at Open,
-// never a SIGBUS later. Read-only: the file is mapped as it is (an empty
-// file is not mapped at all). A length that is not a multiple of the entry
-// size is DataLoss naming the path.
+// Opening. Writable: the file is created if missing and mapped read-write
+// with room (address space) for max_index_bytes rounded down to a whole
+// number of entries; its blocks are reserved (File::Reserve) 4 KiB at first
+// — never below its current size, so existing entries survive — and the
+// reservation and mapping double as entries are appended (EnsureSlot). A
+// full disk is ResourceExhausted at Open or at an append, never a SIGBUS.
+// Read-only: the file is mapped as it is (an empty file is not mapped at all).
+// A length that is not a multiple of the entry size is DataLoss naming the
+// path.
 //
 // How many entries an existing file holds. Kafka trusts length / entry size
 // because it trims the file at every clean close. Runnel also reopens files
@@ -73,6 +75,9 @@ namespace internal {
 
 class MappedIndexFile {
  public:
+  // The first reservation of a writable index file; later ones double it.
+  static constexpr size_t kFirstReservationBytes = 4096;
+
   MappedIndexFile(const MappedIndexFile&) = delete;
   MappedIndexFile& operator=(const MappedIndexFile&) = delete;
   virtual ~MappedIndexFile();
@@ -134,6 +139,13 @@ class MappedIndexFile {
   // The bytes of slot `i` (i < max_entries()).
   const char* Slot(size_t i) const { return data_ + i * entry_size_; }
   char* MutableSlot(size_t i) { return mutable_data_ + i * entry_size_; }
+
+  // Makes sure slot `i` (< max_entries()) is backed by reserved, mapped
+  // bytes, growing the file's reservation (doubling, from
+  // kFirstReservationBytes) if needed. The writer calls it before storing
+  // an entry. Errors: ResourceExhausted naming the path on a full disk
+  // (nothing changed); FailedPrecondition past max_entries().
+  absl::Status EnsureSlot(size_t i);
 
   // Publishes `n` (> entries()) entries after their bytes were stored.
   void PublishEntries(size_t n) {
@@ -202,6 +214,8 @@ class MappedIndexFile {
   const char* data_ = nullptr;
   char* mutable_data_ = nullptr;
   size_t max_entries_ = 0;
+  // Bytes of the file reserved and mapped (writable: grows by EnsureSlot).
+  uint64_t reserved_bytes_ = 0;
   std::atomic<size_t> entries_{0};
 
   // Flush bookkeeping: slots [0, synced_) were synced by the last Flush and

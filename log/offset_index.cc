@@ -48,6 +48,7 @@ absl::Status OffsetIndex::Append(int64_t offset, uint32_t position) {
         absl::StrCat("append to ", kind(), " ", path(), ": position ", position,
                      " does not fit in an int32"));
   }
+  if (absl::Status s = EnsureSlot(n); !s.ok()) return s;
   char* slot = MutableSlot(n);
   internal::StoreBigEndian32(slot, static_cast<uint32_t>(relative));
   internal::StoreBigEndian32(slot + 4, position);

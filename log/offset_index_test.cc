@@ -98,12 +98,36 @@ TEST_P(OffsetIndexTest, NewWritableIndexIsPreallocatedAndEmpty) {
   EXPECT_TRUE(index->Validate().ok());
 }
 
-TEST_P(OffsetIndexTest, DefaultSizeIsTenMebibytes) {
+TEST_P(OffsetIndexTest, DefaultSizeIsTenMebibytesReservedOnDemand) {
   std::unique_ptr<OffsetIndex> index =
       OpenIndex(/*writable=*/true, format::kDefaultSegmentIndexBytes);
   ASSERT_NE(index, nullptr);
-  EXPECT_EQ(FileSize(kName), 10485760u);
   EXPECT_EQ(index->max_entries(), 10485760u / 8);
+  EXPECT_EQ(FileSize(kName), 4096u);  // the first reservation only
+  for (int i = 0; i < 1500; ++i) {
+    ASSERT_TRUE(index->Append(kBase + i, 100 * i).ok()) << i;
+  }
+  EXPECT_EQ(FileSize(kName), 16384u);  // 4 KiB, doubled twice
+  EXPECT_THAT(index->Lookup(kBase + 1499),
+              IsOkAndHolds(OffsetPosition{kBase + 1499, 149900}));
+}
+
+TEST_P(OffsetIndexTest,
+       FullDiskWhileGrowingIsResourceExhaustedAndKeepsEntries) {
+  MemFileSystem::Options limited;
+  limited.capacity_bytes = 4096 + 1024;
+  MemFileSystem small(limited);
+  absl::StatusOr<std::unique_ptr<OffsetIndex>> opened = OffsetIndex::Open(
+      &small, "/t.index", kBase, format::kDefaultSegmentIndexBytes, true);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  OffsetIndex& index = **opened;
+  for (int i = 0; i < 512; ++i) ASSERT_TRUE(index.Append(kBase + i, i).ok());
+  EXPECT_THAT(
+      index.Append(kBase + 512, 512),
+      StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("/t.index")));
+  EXPECT_EQ(index.entries(), 512u);
+  EXPECT_THAT(index.Lookup(kBase + 511),
+              IsOkAndHolds(OffsetPosition{kBase + 511, 511}));
 }
 
 TEST_P(OffsetIndexTest, LookupBeforeBetweenExactAndAfterEntries) {

@@ -43,6 +43,7 @@ absl::Status TimeIndex::MaybeAppend(int64_t timestamp, int64_t offset,
   // Kafka writes an entry only for a new maximum timestamp; the final entry
   // on roll usually repeats the last one and is dropped here.
   if (timestamp <= last.timestamp) return absl::OkStatus();
+  if (absl::Status s = EnsureSlot(n); !s.ok()) return s;
   char* slot = MutableSlot(n);
   internal::StoreBigEndian64(slot, static_cast<uint64_t>(timestamp));
   internal::StoreBigEndian32(slot + 8, static_cast<uint32_t>(relative));

@@ -74,11 +74,21 @@ class TimeIndexTest : public IndexFileSystemTest {
       {1000, 1010}, {2000, 1020}, {3000, 1020}, {5000, 1100}};
 };
 
-TEST_P(TimeIndexTest, PreallocatesWholeEntries) {
+TEST_P(TimeIndexTest, ReservesWholeEntriesAndGrowsOnDemand) {
   auto index = Open(/*writable=*/true, format::kDefaultSegmentIndexBytes);
   ASSERT_TRUE(index.ok()) << index.status();
-  EXPECT_EQ(FileSize(kFile), 10485756u);
+  // Room for 10 MiB of entries, but only the first 4 KiB of whole entries
+  // reserved: an idle partition does not hold 10 MiB of disk.
   EXPECT_EQ((*index)->max_entries(), 10485756u / 12);
+  EXPECT_EQ(FileSize(kFile), 4092u);
+  // Appending past the reservation doubles it, in whole entries.
+  for (int i = 0; i < 400; ++i) {
+    ASSERT_TRUE((*index)->MaybeAppend(1000 + i, kBaseOffset + i).ok()) << i;
+  }
+  EXPECT_EQ((*index)->entries(), 400u);
+  EXPECT_EQ(FileSize(kFile), 8184u);
+  EXPECT_EQ((*index)->EntryAt(399)->timestamp, 1399);
+  RUNNEL_ASSERT_OK((*index)->Reset());
   EXPECT_EQ((*index)->entries(), 0u);
   EXPECT_EQ((*index)->last_entry(), kNone);
   EXPECT_THAT((*index)->Lookup(123456), IsOkAndHolds(kNone));
