@@ -169,6 +169,8 @@ class Broker {
       const std::string& name, int32_t partitions, int16_t replication_factor,
       const absl::flat_hash_map<std::string, std::string>& configs,
       bool validate_only);
+  absl::Status CreatePartitionDirs(const std::string& topic, int32_t from,
+                                   int32_t to);
   absl::Status DeleteTopic(const std::string& name);
   absl::Status FinishDelete(const TopicMetadata& topic)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(admin_mu_);

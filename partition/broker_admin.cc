@@ -111,8 +111,22 @@ absl::Status Broker::CreateTopic(
   info.config = *std::move(config);
   info.overrides = std::move(overrides);
   info.partitions.resize(partitions);
+  if (absl::Status s = CreatePartitionDirs(name, 0, partitions); !s.ok()) {
+    return s;
+  }
   if (absl::Status s = OpenPartitions({&info}); !s.ok()) return s;
   return Publish(std::move(info));
+}
+
+// Creates the directories of partitions [from, to) with one directory sync
+// for all of them (Log::Open would sync the data directory once for each).
+absl::Status Broker::CreatePartitionDirs(const std::string& topic, int32_t from,
+                                         int32_t to) {
+  for (int32_t p = from; p < to; ++p) {
+    absl::Status s = fs_->CreateDir(PartitionDir(topic, p));
+    if (!s.ok() && !absl::IsAlreadyExists(s)) return s;
+  }
+  return fs_->SyncDir(options_.data_dir);
 }
 
 absl::Status Broker::DeleteTopic(const std::string& name) {
@@ -189,7 +203,11 @@ absl::Status Broker::CreatePartitions(const std::string& name, int32_t total,
   absl::StatusOr<TopicInfo> info = GetTopic(name);
   if (!info.ok()) return info.status();
   if (absl::Status s = metadata_->Commit(std::move(next)); !s.ok()) return s;
+  const int32_t before = static_cast<int32_t>(info->partitions.size());
   info->partitions.resize(total);
+  if (absl::Status s = CreatePartitionDirs(name, before, total); !s.ok()) {
+    return s;
+  }
   if (absl::Status s = OpenPartitions({&*info}); !s.ok()) return s;
   return Publish(*std::move(info));
 }
