@@ -8,6 +8,9 @@
 // Depend on the Bazel target //:runnel.
 //
 // What is here so far:
+//   runnel/broker.h           the in-process broker: topics, partitions
+//   runnel/admin.h            Kafka's AdminClient: topics, configs, offsets
+//   runnel/partition.h        append, fetch and wait on one partition
 //   runnel/log.h              one partition's durable, segmented log
 //   runnel/log_maintainer.h   background flush, retention and compaction
 //   runnel/topic_config.h     Kafka topic configs, typed and as properties
@@ -22,11 +25,14 @@
 #ifndef RUNNEL_RUNNEL_H_
 #define RUNNEL_RUNNEL_H_
 
+#include "runnel/admin.h"            // IWYU pragma: export
+#include "runnel/broker.h"           // IWYU pragma: export
 #include "runnel/clock.h"            // IWYU pragma: export
 #include "runnel/file_system.h"      // IWYU pragma: export
 #include "runnel/log.h"              // IWYU pragma: export
 #include "runnel/log_maintainer.h"   // IWYU pragma: export
 #include "runnel/mem_file_system.h"  // IWYU pragma: export
+#include "runnel/partition.h"        // IWYU pragma: export
 #include "runnel/record_batch.h"     // IWYU pragma: export
 #include "runnel/topic_config.h"     // IWYU pragma: export
 

@@ -1,17 +1,23 @@
 // Copyright 2026 The Runnel Authors.
 //
-// quickstart — a first look at Runnel's storage format.
+// quickstart — a first look at Runnel: an in-process broker, a topic,
+// records in Kafka's own format.
 //
 //   ./bazelw run //examples:quickstart [-- --dir=/tmp/runnel-quickstart]
 //
-// It encodes a few records as Kafka RecordBatch v2 batches (one plain, one
-// LZ4-compressed), appends them to a segment file named the way Kafka names
-// them, makes them durable, then maps the file and reads every batch back,
-// checking each CRC32C, and prints the records. The segment is a valid Kafka
-// .log file: Kafka's DumpLogSegments can read it.
+// It opens a broker on a data directory (Kafka's log.dirs), creates the topic
+// "quickstart" (3 partitions, 1 day of retention) unless an earlier run did,
+// and describes it as kafka-topics.sh --describe would. It then encodes a few
+// records as Kafka RecordBatch v2 batches (one plain, one LZ4-compressed),
+// appends them to partition 0, makes them durable, and fetches every batch
+// back from the start, checking each CRC32C, printing the records. Run it
+// again: the topic and the earlier records are still there, and the new
+// batches get the next offsets. The partition directory
+// (<dir>/quickstart-0/) is a Kafka log directory: Kafka's DumpLogSegments
+// can read it.
 //
-// This example grows with Runnel: later it will create a topic on an
-// in-process broker, produce and consume.
+// This example grows with Runnel: producers, consumers and consumer groups
+// come next.
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -25,7 +31,7 @@
 #include "runnel/runnel.h"
 
 ABSL_FLAG(std::string, dir, "/tmp/runnel-quickstart",
-          "Directory for the demo partition (created, then reused).");
+          "The broker's data directory (created, then reused).");
 
 namespace {
 
@@ -34,8 +40,9 @@ std::string Show(const std::optional<absl::string_view>& bytes) {
   return bytes ? absl::StrFormat("\"%s\"", *bytes) : "null";
 }
 
-// Encodes the demo records into `segment` as two batches: offsets 0-2 plain
-// and 3-4 LZ4-compressed, as a producer would have sent them.
+// Encodes the demo records into `segment` as two batches, three plain
+// records and two LZ4-compressed ones, as a producer would send them (the
+// log assigns their real offsets).
 absl::Status EncodeDemoBatches(int64_t now_ms, std::string* segment) {
   runnel::RecordBatchOptions plain;
   plain.base_offset = 0;
@@ -66,72 +73,110 @@ absl::Status EncodeDemoBatches(int64_t now_ms, std::string* segment) {
   return second.Finish().status();
 }
 
-// Appends `bytes` to a new segment file and makes file and name durable.
-absl::Status WriteSegment(runnel::FileSystem* fs, const std::string& dir,
-                          const std::string& path, absl::string_view bytes) {
-  if (auto s = fs->CreateDirs(dir); !s.ok()) return s;
-  auto file = fs->OpenFile(path, runnel::OpenOptions::CreateTruncate());
-  if (!file.ok()) return file.status();
-  if (auto s = (*file)->Append(bytes); !s.ok()) return s;
-  if (auto s = (*file)->Sync(); !s.ok()) return s;  // content durable
-  if (auto s = (*file)->Close(); !s.ok()) return s;
-  return fs->SyncDir(dir);  // the file's name durable
+// Creates the demo topic unless it exists, then prints its description.
+absl::Status CreateAndDescribeTopic(runnel::Admin& admin) {
+  runnel::NewTopic topic("quickstart", /*num_partitions=*/3);
+  topic.configs = {{"retention.ms", "86400000"}};
+  absl::Status created = admin.CreateTopic(topic);
+  if (absl::IsAlreadyExists(created)) {
+    std::printf("topic quickstart exists (made by an earlier run)\n");
+  } else if (!created.ok()) {
+    return created;
+  } else {
+    std::printf("created topic quickstart\n");
+  }
+  auto description = admin.DescribeTopic("quickstart");
+  if (!description.ok()) return description.status();
+  std::printf("Topic: %s\tTopicId: %s\tPartitionCount: %zu\n",
+              description->name.c_str(), description->topic_id.c_str(),
+              description->partitions.size());
+  for (const runnel::PartitionDescription& p : description->partitions) {
+    std::printf(
+        "\tPartition: %d\tLeader: %d\tLogStartOffset: %lld\t"
+        "HighWatermark: %lld\n",
+        p.partition, p.leader, static_cast<long long>(p.log_start_offset),
+        static_cast<long long>(p.high_watermark));
+  }
+  auto configs = admin.DescribeConfigs("quickstart");
+  if (!configs.ok()) return configs.status();
+  for (const runnel::ConfigEntry& entry : *configs) {
+    if (!entry.is_default) {
+      std::printf("\tConfig: %s=%s\n", entry.name.c_str(), entry.value.c_str());
+    }
+  }
+  std::printf("\n");
+  return absl::OkStatus();
 }
 
-// Maps the segment read-only and prints every record of every batch.
-absl::Status PrintSegment(runnel::FileSystem* fs, const std::string& path) {
-  auto file = fs->OpenFile(path, runnel::OpenOptions::ReadOnly());
-  if (!file.ok()) return file.status();
-  auto size = (*file)->Size();
-  if (!size.ok()) return size.status();
-  auto mapping = (*file)->Map(0, *size, runnel::MapMode::kReadOnly);
-  if (!mapping.ok()) return mapping.status();
-  absl::string_view rest((*mapping)->data(), (*mapping)->size());
-
-  while (!rest.empty()) {
-    auto header = runnel::ReadBatchHeader(rest);
-    if (!header.ok()) return header.status();
-    auto batch = runnel::DecodedBatch::Decode(
-        rest.substr(0, header->size_bytes()));  // checks the CRC32C
-    if (!batch.ok()) return batch.status();
-    std::printf(
-        "batch: offsets %lld-%lld, %zu bytes, compression %s\n",
-        static_cast<long long>(header->base_offset),
-        static_cast<long long>(header->base_offset + header->last_offset_delta),
-        header->size_bytes(),
-        std::string(runnel::CompressionName(header->compression)).c_str());
-    for (const runnel::RecordView& r : batch->records()) {
-      std::printf("  offset %lld  ts %lld  key %s  value %s",
-                  static_cast<long long>(r.offset),
-                  static_cast<long long>(r.timestamp), Show(r.key).c_str(),
-                  Show(r.value).c_str());
-      for (const runnel::RecordHeaderView& h : r.headers) {
-        std::printf("  header %s=%s", std::string(h.key).c_str(),
-                    Show(h.value).c_str());
-      }
-      std::printf("\n");
+// Prints every record of one batch.
+absl::Status PrintBatch(absl::string_view bytes) {
+  auto batch = runnel::DecodedBatch::Decode(bytes);  // checks the CRC32C
+  if (!batch.ok()) return batch.status();
+  const runnel::RecordBatchHeader& header = batch->header();
+  std::printf(
+      "batch: offsets %lld-%lld, %zu bytes, compression %s\n",
+      static_cast<long long>(header.base_offset),
+      static_cast<long long>(header.base_offset + header.last_offset_delta),
+      header.size_bytes(),
+      std::string(runnel::CompressionName(header.compression)).c_str());
+  for (const runnel::RecordView& r : batch->records()) {
+    std::printf("  offset %lld  ts %lld  key %s  value %s",
+                static_cast<long long>(r.offset),
+                static_cast<long long>(r.timestamp), Show(r.key).c_str(),
+                Show(r.value).c_str());
+    for (const runnel::RecordHeaderView& h : r.headers) {
+      std::printf("  header %s=%s", std::string(h.key).c_str(),
+                  Show(h.value).c_str());
     }
-    rest.remove_prefix(header->size_bytes());
+    std::printf("\n");
   }
   return absl::OkStatus();
+}
+
+// Appends the demo batches to partition 0, syncs, reads it all back.
+absl::Status ProduceAndFetch(runnel::Partition& partition) {
+  std::string batches;
+  if (auto s = EncodeDemoBatches(1700000000000, &batches); !s.ok()) return s;
+  auto appended = partition.Append(batches);  // offsets assigned here
+  if (!appended.ok()) return appended.status();
+  if (auto s = partition.Sync(); !s.ok()) return s;  // now durable
+  std::printf("appended offsets %lld-%lld to %s and synced\n\n",
+              static_cast<long long>(appended->first_offset),
+              static_cast<long long>(appended->last_offset),
+              partition.topic_partition().ToString().c_str());
+  for (int64_t offset = partition.log_start_offset();
+       offset < partition.high_watermark();) {
+    auto fetched = partition.Fetch(offset, 1 << 20);
+    if (!fetched.ok()) return fetched.status();
+    for (absl::string_view batch : fetched->read.batches) {
+      if (auto s = PrintBatch(batch); !s.ok()) return s;
+      auto header = runnel::ReadBatchHeader(batch);
+      if (!header.ok()) return header.status();
+      offset = header->base_offset + header->last_offset_delta + 1;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Run(const std::string& dir) {
+  runnel::BrokerOptions options;
+  options.data_dir = dir;
+  auto broker = runnel::Broker::Open(options);
+  if (!broker.ok()) return broker.status();
+  std::printf("broker open on %s\n", dir.c_str());
+  runnel::Admin admin(broker->get());
+  if (auto s = CreateAndDescribeTopic(admin); !s.ok()) return s;
+  auto partition = (*broker)->GetPartition("quickstart", 0);
+  if (!partition.ok()) return partition.status();
+  if (auto s = ProduceAndFetch(**partition); !s.ok()) return s;
+  return (*broker)->Close();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
-  const std::string dir = absl::GetFlag(FLAGS_dir) + "/quickstart-0";
-  const std::string path = dir + "/00000000000000000000.log";
-  runnel::FileSystem* fs = runnel::FileSystem::Default();
-
-  std::string segment;
-  absl::Status status = EncodeDemoBatches(1700000000000, &segment);
-  if (status.ok()) status = WriteSegment(fs, dir, path, segment);
-  if (status.ok()) {
-    std::printf("wrote %zu bytes to %s\n\n", segment.size(), path.c_str());
-    status = PrintSegment(fs, path);
-  }
-  if (!status.ok()) {
+  if (absl::Status status = Run(absl::GetFlag(FLAGS_dir)); !status.ok()) {
     std::fprintf(stderr, "quickstart failed: %s\n", status.ToString().c_str());
     return 1;
   }

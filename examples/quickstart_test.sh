@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# Runs the quickstart into a scratch directory and checks what it printed:
-# five records in two batches, the second LZ4-compressed, nulls shown.
+# Runs the quickstart twice on one scratch directory and checks what it
+# printed: the topic created then found again, five records in two batches
+# (the second LZ4-compressed, nulls shown), and the second run's records
+# after the first's, read back from disk.
 set -euo pipefail
-out=$("examples/quickstart" --dir="$TEST_TMPDIR/qs")
-echo "$out"
 expect() {
   grep -qF -- "$1" <<<"$out" || { echo "missing from output: $1" >&2; exit 1; }
 }
+out=$("examples/quickstart" --dir="$TEST_TMPDIR/qs")
+echo "$out"
+expect "created topic quickstart"
+expect "PartitionCount: 3"
+expect "Config: retention.ms=86400000"
+expect "appended offsets 0-4 to quickstart-0 and synced"
 expect "batch: offsets 0-2"
 expect "batch: offsets 3-4"
 expect "compression lz4"
@@ -15,3 +21,12 @@ expect 'header trace-id="7f3a"'
 expect 'key null  value "a keyless record"'
 expect 'key "user-2"  value null'
 test -s "$TEST_TMPDIR/qs/quickstart-0/00000000000000000000.log"
+
+out=$("examples/quickstart" --dir="$TEST_TMPDIR/qs")
+echo "$out"
+expect "topic quickstart exists"
+expect "HighWatermark: 5"
+expect "appended offsets 5-9 to quickstart-0 and synced"
+expect "batch: offsets 0-2"
+expect "batch: offsets 8-9"
+expect 'offset 7  ts 1700000000002  key "user-1"  value "bought a kettle"'
