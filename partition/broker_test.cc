@@ -188,6 +188,29 @@ TEST_P(BrokerTest, InvalidTopicsAreRejectedAndChangeNothing) {
   EXPECT_THAT(TopicNames(), ElementsAre("taken"));
 }
 
+TEST_P(BrokerTest, FailedAdminCallsLeaveTheMetadataFileAsItWas) {
+  OpenBroker();
+  RUNNEL_ASSERT_OK(
+      admin_->CreateTopic({"t", 2, 1, {{"retention.ms", "5000"}}}));
+  const std::string path = dir_ + "/__runnel_metadata";
+  ASSERT_OK_AND_ASSIGN(const std::string before, testing::ReadFile(fs_, path));
+  const std::vector<std::string> entries = DirEntries();
+  EXPECT_FALSE(admin_->CreateTopic({"t", 1}).ok());
+  EXPECT_FALSE(admin_->DeleteTopic("unknown").ok());
+  EXPECT_FALSE(admin_->CreatePartitions({{"t", 1}})[0].ok());
+  EXPECT_FALSE(admin_->CreatePartitions({{"unknown", 3}})[0].ok());
+  EXPECT_FALSE(admin_->AlterConfigs("t", {{"retention.ms", "-9"}}).ok());
+  EXPECT_FALSE(admin_->AlterConfigs("unknown", {}).ok());
+  EXPECT_FALSE(
+      admin_->IncrementalAlterConfigs("t", {{"cleanup.policy", "shred"}}).ok());
+  EXPECT_FALSE(admin_->DeleteRecords({{{"t", 0}, 1}})[0].ok());
+  EXPECT_THAT(testing::ReadFile(fs_, path), IsOkAndHolds(before));
+  EXPECT_EQ(DirEntries(), entries);
+  ASSERT_OK_AND_ASSIGN(TopicInfo info, broker_->GetTopic("t"));
+  EXPECT_EQ(info.config.retention_ms, 5000);
+  EXPECT_EQ(info.partitions.size(), 2u);
+}
+
 TEST_P(BrokerTest, ValidateOnlyCreatesNothing) {
   OpenBroker();
   CreateTopicsOptions validate;
