@@ -1,0 +1,172 @@
+// Copyright 2026 The Runnel Authors.
+//
+// Producer: the sender thread. It seals batches that are due (linger.ms
+// passed, a Flush or Close asks), appends every sealed batch to its
+// partition's log in order, syncs if acknowledgements wait for fsync, and
+// runs the callbacks. A batch that meets a full disk stays at the head of
+// its partition's queue and is retried every retry.backoff.ms until
+// delivery.timeout.ms has passed since it was opened.
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "producer/producer_internal.h"
+#include "runnel/producer.h"
+
+namespace runnel {
+
+void Producer::SenderLoop() {
+  Work work;
+  while (true) {
+    absl::Duration wait;
+    work.clear();
+    const bool stop = CollectReady(&work, &wait);
+    for (auto& [queue, batches] : work) SendBatches(*queue, std::move(batches));
+    if (!work.empty()) continue;
+    if (stop) return;
+    MutexLock lock(&mu_);
+    if (!sender_woken_ && !stop_sender_) {
+      sender_wake_.WaitWithTimeout(&mu_, wait);
+    }
+  }
+}
+
+bool Producer::CollectReady(Work* work, absl::Duration* wait) {
+  MutexLock lock(&mu_);
+  sender_woken_ = false;
+  const absl::Time now = clock_->Now();
+  // Waits are real time; with a simulated clock, look again soon.
+  *wait = clock_ == Clock::Real() ? absl::Seconds(1) : absl::Milliseconds(5);
+  std::vector<PartitionQueue*> idle;
+  for (PartitionQueue* queue : active_) {
+    MutexLock queue_lock(&queue->mu);
+    if (queue->open != nullptr) {
+      const Batch& open = *queue->open;
+      const absl::Duration age = now - open.created;
+      if (closing_ || open.id <= flush_target_.load() ||
+          age >= options_.linger) {
+        SealOpen(*queue);
+      } else {
+        *wait = std::min(*wait, options_.linger - age);
+      }
+    }
+    std::vector<std::unique_ptr<Batch>> ready;
+    while (!queue->sealed.empty() &&
+           (queue->sealed.front()->retry_at <= now || closing_)) {
+      ready.push_back(std::move(queue->sealed.front()));
+      queue->sealed.pop_front();
+    }
+    if (!queue->sealed.empty()) {
+      *wait = std::min(*wait, queue->sealed.front()->retry_at - now);
+    }
+    if (queue->open == nullptr && queue->sealed.empty()) idle.push_back(queue);
+    if (!ready.empty()) work->emplace_back(queue, std::move(ready));
+  }
+  for (PartitionQueue* queue : idle) active_.erase(queue);
+  *wait = std::max(*wait, absl::Microseconds(100));
+  return stop_sender_ && active_.empty();
+}
+
+void Producer::SendBatches(PartitionQueue& queue,
+                           std::vector<std::unique_ptr<Batch>> batches) {
+  std::shared_ptr<Partition> target;
+  {
+    MutexLock lock(&queue.mu);
+    target = queue.target;
+  }
+  std::vector<std::pair<std::unique_ptr<Batch>, absl::StatusOr<AppendInfo>>>
+      done;
+  bool any_appended = false;
+  for (size_t i = 0; i < batches.size(); ++i) {
+    Batch& batch = *batches[i];
+    absl::StatusOr<AppendInfo> appended =
+        batch.seal_error.ok() ? target->Append(batch.bytes)
+                              : absl::StatusOr<AppendInfo>(batch.seal_error);
+    const absl::Time now = clock_->Now();
+    if (absl::IsResourceExhausted(appended.status()) &&
+        now - batch.created < options_.delivery_timeout && !closed_.load()) {
+      // Retry this batch and the ones behind it later, in order.
+      batch.retry_at = now + options_.retry_backoff;
+      {
+        MutexLock lock(&queue.mu);
+        for (size_t j = batches.size(); j > i; --j) {
+          queue.sealed.push_front(std::move(batches[j - 1]));
+        }
+      }
+      MarkActive(&queue);
+      break;
+    }
+    if (absl::IsNotFound(appended.status())) MarkStale(queue.topic);
+    any_appended |= appended.ok();
+    done.emplace_back(std::move(batches[i]), std::move(appended));
+  }
+  if (options_.sync_before_ack && any_appended) {
+    // One sync covers every batch appended above (and is shared with any
+    // other thread syncing this partition: group commit).
+    if (absl::Status synced = target->Sync(); !synced.ok()) {
+      for (auto& [batch, appended] : done) {
+        if (appended.ok()) appended = synced;
+      }
+    }
+  }
+  for (auto& [batch, appended] : done) {
+    Complete(queue, std::move(batch), appended);
+  }
+}
+
+void Producer::Complete(PartitionQueue& queue, std::unique_ptr<Batch> batch,
+                        const absl::StatusOr<AppendInfo>& appended) {
+  ReleaseMemory(batch->memory);
+  absl::Status error;
+  if (!appended.ok()) {
+    error = absl::Status(
+        appended.status().code(),
+        absl::StrCat("producer ", options_.client_id, ": batch of ",
+                     batch->records, " records for ", queue.topic, "-",
+                     queue.partition,
+                     " failed: ", appended.status().message()));
+  }
+  for (Batch::Pending& pending : batch->pending) {
+    if (!error.ok()) {
+      pending.callback(error);
+      continue;
+    }
+    RecordMetadata metadata;
+    metadata.topic = queue.topic;
+    metadata.partition = queue.partition;
+    metadata.offset = options_.acks == Acks::kNone
+                          ? -1
+                          : appended->first_offset + pending.index;
+    metadata.timestamp = pending.timestamp;
+    metadata.serialized_key_size = pending.key_size;
+    metadata.serialized_value_size = pending.value_size;
+    pending.callback(metadata);
+  }
+  MutexLock lock(&flight_mu_);
+  incomplete_.erase(batch->id);
+  batch_done_.SignalAll();
+}
+
+void Producer::MarkStale(const std::string& topic) {
+  MutexLock lock(&mu_);
+  auto it = topics_.find(topic);
+  if (it != topics_.end()) it->second->stale.store(true);
+}
+
+void Producer::FailAll(const absl::Status& why) {
+  std::vector<std::pair<PartitionQueue*, std::unique_ptr<Batch>>> failed;
+  {
+    MutexLock lock(&mu_);
+    for (PartitionQueue* queue : active_) {
+      MutexLock queue_lock(&queue->mu);
+      if (queue->open != nullptr) SealOpen(*queue);
+      while (!queue->sealed.empty()) {
+        failed.emplace_back(queue, std::move(queue->sealed.front()));
+        queue->sealed.pop_front();
+      }
+    }
+  }
+  for (auto& [queue, batch] : failed) Complete(*queue, std::move(batch), why);
+}
+
+}  // namespace runnel
