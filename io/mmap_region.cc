@@ -24,6 +24,24 @@ size_t RoundUpToPage(size_t n) {
   return (n + PageSize() - 1) / PageSize() * PageSize();
 }
 
+// A PMD-sized huge page (x86-64, arm64 with 4 KiB pages).
+constexpr size_t kHugePage = size_t{2} << 20;
+
+// A growable read-write region is a file being appended to (a log
+// segment): asking for huge pages lets its page cache use 2 MiB folios,
+// mapped one PMD per fault, so writing 256 MiB takes ~130 faults instead of
+// ~3,000 (ext4 large folios) or 65,536, and populating ahead of the writer
+// costs less than the writer's own faults would. Best effort: an error
+// (no THP in this kernel, or "never") only costs speed.
+void AdviseHugePages(char* at, size_t length) {
+#ifdef MADV_HUGEPAGE
+  ::madvise(at, length, MADV_HUGEPAGE);
+#else
+  (void)at;
+  (void)length;
+#endif
+}
+
 class MmapRegion final : public MappedRegion {
  public:
   // `base`/`reserved`: the page-aligned address range (all of it mapped for
@@ -96,6 +114,9 @@ class MmapRegion final : public MappedRegion {
         return IoError(errno, "grow map", path(),
                        RangeDetail(offset(), new_size));
       }
+      if (mode() == MapMode::kReadWrite) {
+        AdviseHugePages(base_ + mapped_, want - mapped_);
+      }
       mapped_ = want;
     }
     set_size(new_size);
@@ -133,8 +154,13 @@ absl::StatusOr<std::unique_ptr<MappedRegion>> MmapFile(
         length + delta, delta, offset, length, length, mode, /*fd=*/-1));
   }
   // Growable: reserve address space (no memory, no file pages), then map
-  // the file's current bytes over its start.
-  const size_t reserved = RoundUpToPage(capacity + delta);
+  // the file's current bytes over its start. A multiple of the huge page
+  // size, so the kernel aligns it to one (huge pages need both the address
+  // and the file offset aligned).
+  size_t reserved = RoundUpToPage(capacity + delta);
+  if (mode == MapMode::kReadWrite && reserved >= kHugePage) {
+    reserved = (reserved + kHugePage - 1) / kHugePage * kHugePage;
+  }
   void* base = ::mmap(nullptr, reserved, PROT_NONE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (base == MAP_FAILED) {
@@ -146,6 +172,9 @@ absl::StatusOr<std::unique_ptr<MappedRegion>> MmapFile(
     const int error = errno;
     ::munmap(base, reserved);
     return IoError(error, "map", path, RangeDetail(offset, length));
+  }
+  if (mode == MapMode::kReadWrite) {
+    AdviseHugePages(static_cast<char*>(base), mapped);
   }
   const int dup_fd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (dup_fd < 0) {

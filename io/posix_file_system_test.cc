@@ -1,7 +1,7 @@
 // Copyright 2026 The Runnel Authors.
 //
 // POSIX-only behaviour: locks against other processes (fork), lock release
-// when the holder dies, close-on-exec descriptors.
+// when the holder dies, close-on-exec descriptors, huge-page advice.
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -9,7 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
@@ -29,6 +31,7 @@ using ::runnel::testing::ScratchDir;
 using ::runnel::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Code = absl::StatusCode;
 
 TEST(PosixFileSystemTest, DefaultIsOneProcessWideObject) {
@@ -140,6 +143,52 @@ TEST(PosixFileSystemTest, ReserveAllocatesBlocks) {
   EXPECT_EQ(st.st_size, 1 << 20);
   // Allocated, not sparse (st_blocks counts 512-byte units).
   EXPECT_GE(static_cast<int64_t>(st.st_blocks) * 512, 1 << 20);
+}
+
+// The VmFlags line of /proc/self/smaps for the mapping that holds `at`
+// ("" if none).
+std::string VmFlagsOf(const void* at) {
+  std::ifstream smaps("/proc/self/smaps");
+  const uintptr_t address = reinterpret_cast<uintptr_t>(at);
+  bool inside = false;
+  for (std::string line; std::getline(smaps, line);) {
+    uint64_t start, end;
+    const size_t dash = line.find('-');
+    const size_t space = line.find(' ');
+    if (dash != std::string::npos && space != std::string::npos &&
+        dash < space && absl::SimpleHexAtoi(line.substr(0, dash), &start) &&
+        absl::SimpleHexAtoi(line.substr(dash + 1, space - dash - 1), &end)) {
+      inside = start <= address && address < end;
+      continue;
+    }
+    if (inside && absl::StartsWith(line, "VmFlags:")) return line;
+  }
+  return "";
+}
+
+// Growable read-write mappings (files being appended to) ask for huge
+// pages, on every piece Grow maps too; read-only ones do not.
+TEST(PosixFileSystemTest, GrowableWritableMappingsAskForHugePages) {
+  std::ifstream thp("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string mode;
+  if (!std::getline(thp, mode) || absl::StrContains(mode, "[never]")) {
+    GTEST_SKIP() << "no transparent huge pages here";
+  }
+  ScratchDir dir;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<File> file,
+                       FileSystem::Default()->OpenFile(
+                           dir.path() + "/f", OpenOptions::CreateNew()));
+  RUNNEL_ASSERT_OK(file->Reserve(0, 8 << 20));
+  ASSERT_OK_AND_ASSIGN(
+      std::unique_ptr<MappedRegion> rw,
+      file->MapGrowable(0, 4 << 20, 64 << 20, MapMode::kReadWrite));
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(rw->data()) % (2 << 20), 0u);
+  RUNNEL_ASSERT_OK(rw->Grow(8 << 20));
+  EXPECT_THAT(VmFlagsOf(rw->data()), HasSubstr(" hg"));
+  EXPECT_THAT(VmFlagsOf(rw->data() + (6 << 20)), HasSubstr(" hg"));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MappedRegion> ro,
+                       file->Map(0, 8 << 20, MapMode::kReadOnly));
+  EXPECT_THAT(VmFlagsOf(ro->data()), Not(HasSubstr(" hg")));
 }
 
 }  // namespace
