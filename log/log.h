@@ -132,8 +132,19 @@ struct LogOptions {
   // and double up to this, so idle partitions hold little disk.
   uint64_t preallocate_bytes = uint64_t{16} << 20;
   // Runnel: fault in the active segment's pages ahead of the appender on a
-  // background thread, so Append takes no page faults.
+  // background thread (in huge pages where the OS has them), so Append
+  // takes few page faults.
   bool prefault = true;
+  // Runnel: how many segment files deleted by retention are kept, renamed
+  // into a pool in the log's directory, for new segments to reuse (RocksDB's
+  // recycle_log_file_num). A reused file's blocks are allocated and its pages
+  // usually still cached, so appends to it cost about what appends to
+  // pre-faulted memory do; the price is up to this many segments of disk
+  // held after retention (until the next rolls reuse them, or the next
+  // Open removes them). Files a reader still has mapped are never reused;
+  // old bytes in a reused file are never taken for data (recovery rejects
+  // them by their offsets). 0 = delete files as Kafka does.
+  int recycle_segments = 1;
   // The partition leader epoch stamped on every appended batch (in Kafka
   // the broker does this). Reads reject batches whose epoch lies outside
   // [0, leader_epoch]: the field is outside the CRC, so this is what

@@ -1,6 +1,7 @@
 // Copyright 2026 The Runnel Authors.
 #include "log/prefaulter.h"
 
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -51,6 +52,51 @@ TEST(PrefaulterTest, DestructionDropsQueuedWork) {
     Prefaulter prefaulter;
     for (int i = 0; i < 100; ++i) prefaulter.Enqueue(region, 0, 4096);
   }
+  EXPECT_EQ(region.use_count(), 1);
+}
+
+// A writable region of `bytes` on MemFileSystem (mappings are real mmaps).
+std::shared_ptr<MappedRegion> Region(MemFileSystem* fs, size_t bytes) {
+  absl::StatusOr<std::unique_ptr<File>> file =
+      fs->OpenFile("/seg", OpenOptions::CreateNew());
+  EXPECT_TRUE(file.ok());
+  if (!file.ok()) return nullptr;
+  EXPECT_TRUE((*file)->Reserve(0, bytes).ok());
+  absl::StatusOr<std::unique_ptr<MappedRegion>> map =
+      (*file)->Map(0, bytes, MapMode::kReadWrite);
+  EXPECT_TRUE(map.ok());
+  return map.ok() ? *std::move(map) : nullptr;
+}
+
+TEST(PrefaulterTest, WorksInPiecesThatEndAtPieceBoundaries) {
+  constexpr size_t kPiece = Prefaulter::kPieceBytes;
+  MemFileSystem fs;
+  std::shared_ptr<MappedRegion> region = Region(&fs, 3 * kPiece);
+  ASSERT_NE(region, nullptr);
+  Prefaulter prefaulter;
+  // [kPiece/2, 2.5 kPiece): pieces end at kPiece, 2 kPiece, 2.5 kPiece.
+  prefaulter.Enqueue(region, kPiece / 2, 2 * kPiece);
+  prefaulter.Drain();
+  EXPECT_EQ(prefaulter.pieces_done(), 3);
+}
+
+TEST(PrefaulterTest, SkipsWhatTheOwnerAlreadyWrote) {
+  constexpr size_t kPiece = Prefaulter::kPieceBytes;
+  MemFileSystem fs;
+  std::shared_ptr<MappedRegion> region = Region(&fs, 4 * kPiece);
+  ASSERT_NE(region, nullptr);
+  auto progress = std::make_shared<std::atomic<uint64_t>>(kPiece + 1);
+  Prefaulter prefaulter;
+  // The owner is just past the first piece: the thread resumes a piece
+  // beyond it, so it does the rest of the third piece and the fourth.
+  prefaulter.Enqueue(region, 0, 4 * kPiece, progress);
+  prefaulter.Drain();
+  EXPECT_EQ(prefaulter.pieces_done(), 2);
+  // Wholly passed: nothing to do.
+  progress->store(4 * kPiece);
+  prefaulter.Enqueue(region, kPiece, 3 * kPiece, progress);
+  prefaulter.Drain();
+  EXPECT_EQ(prefaulter.pieces_done(), 2);
   EXPECT_EQ(region.use_count(), 1);
 }
 

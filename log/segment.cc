@@ -5,6 +5,7 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "log/format.h"
 #include "log/prefaulter.h"
@@ -27,6 +28,17 @@ bool AllZeros(absl::string_view bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](char c) { return c == 0; });
 }
 
+// Recycle pool files: "recycle-<20-digit base offset of the segment the
+// file last held>.tmp". Not a segment file name (recovery and the cleaner
+// ignore it) and ending in ".tmp" (Log::Open removes it).
+constexpr absl::string_view kPoolPrefix = "recycle-";
+constexpr absl::string_view kPoolSuffix = ".tmp";
+
+std::string PoolPath(absl::string_view dir, int64_t base_offset) {
+  return SegmentPath(dir, base_offset, kPoolSuffix)
+      .insert(dir.size() + 1, std::string(kPoolPrefix));
+}
+
 }  // namespace
 
 Segment::Segment(FileSystem* fs, std::string dir, int64_t base_offset,
@@ -37,6 +49,7 @@ Segment::Segment(FileSystem* fs, std::string dir, int64_t base_offset,
       index_path_(SegmentPath(dir, base_offset, format::kIndexFileSuffix)),
       time_index_path_(
           SegmentPath(dir, base_offset, format::kTimeIndexFileSuffix)),
+      dir_(std::move(dir)),
       options_(options),
       next_offset_(base_offset),
       offset_of_max_timestamp_(base_offset) {}
@@ -52,11 +65,12 @@ Segment::~Segment() {
 absl::StatusOr<std::shared_ptr<Segment>> Segment::CreateActive(
     FileSystem* fs, std::string dir, int64_t base_offset,
     const SegmentOptions& options) {
-  std::shared_ptr<Segment> segment(
-      new Segment(fs, std::move(dir), base_offset, options));
-  absl::StatusOr<std::unique_ptr<File>> file =
-      fs->OpenFile(segment->log_path_, OpenOptions::CreateNew());
+  std::shared_ptr<Segment> segment(new Segment(fs, dir, base_offset, options));
+  absl::StatusOr<std::unique_ptr<File>> file = segment->CreateLogFile(dir);
   if (!file.ok()) return file.status();
+  // A recycled file comes from a log busy enough to fill a segment: skip
+  // the small first reservations (they only keep idle logs small).
+  if (segment->recycled_) segment->chunk_ = options.reserve_chunk_bytes;
   absl::Status status;
   {
     MutexLock lock(&segment->mu_);
@@ -126,7 +140,8 @@ absl::Status Segment::ReserveFor(uint64_t end) {
     return s;
   }
   if (options_.prefault) {
-    Prefaulter::Default()->Enqueue(map_, reserved_, want - reserved_);
+    Prefaulter::Default()->Enqueue(map_, reserved_, want - reserved_,
+                                   progress_);
   }
   reserved_ = want;
   chunk_ = chunk;
@@ -180,6 +195,7 @@ absl::Status Segment::CommitTail(const RecordBatchHeader& header) {
   }
   next_offset_.store(header.last_offset() + 1, std::memory_order_release);
   size_.store(position + header.size_bytes(), std::memory_order_release);
+  progress_->store(position + header.size_bytes(), std::memory_order_relaxed);
   return absl::OkStatus();
 }
 
@@ -428,7 +444,7 @@ absl::Status Segment::TruncateTo(uint64_t size) {
     return absl::FailedPreconditionError(
         absl::StrCat(log_path_, ": truncate of a segment that is not open"));
   }
-  map_.reset();  // no mapping may cover bytes being cut
+  DropMapLocked();  // no mapping may cover bytes being cut
   if (absl::Status s = file_->Truncate(size); !s.ok()) return s;
   size_.store(std::min(size_.load(std::memory_order_relaxed), size),
               std::memory_order_release);
@@ -449,7 +465,7 @@ absl::Status Segment::MakeActive() {
       if (absl::Status s = file_->Reserve(0, 1); !s.ok()) return s;
     }
     const uint64_t length = std::max<uint64_t>(*file_size, 1);
-    map_.reset();
+    DropMapLocked();
     absl::StatusOr<std::unique_ptr<MappedRegion>> map = file_->MapGrowable(
         0, length, options_.capacity_bytes, MapMode::kReadWrite);
     if (!map.ok()) return map.status();
@@ -633,7 +649,7 @@ absl::Status Segment::RetiredError() const {
 void Segment::ReleaseResources() {
   MutexLock lock(&mu_);
   if (active_) return;
-  map_.reset();  // readers holding PinnedBytes keep their own reference
+  DropMapLocked();  // readers holding PinnedBytes keep their own reference
   file_.reset();
   index_.reset();
   time_index_.reset();
@@ -641,8 +657,10 @@ void Segment::ReleaseResources() {
 }
 
 absl::Status Segment::DeleteFiles() {
+  bool log_recycled;
   {
     MutexLock lock(&mu_);
+    log_recycled = MoveLogToPoolLocked();
     file_.reset();
     index_.reset();
     time_index_.reset();
@@ -650,10 +668,84 @@ absl::Status Segment::DeleteFiles() {
   }
   absl::Status status;
   for (const std::string& path : {log_path_, index_path_, time_index_path_}) {
+    if (log_recycled && path == log_path_) continue;
     absl::Status s = fs_->RemoveFile(path);
     if (!s.ok() && !absl::IsNotFound(s)) status.Update(s);
   }
   return status;
+}
+
+void Segment::DropMapLocked() {
+  if (map_ == nullptr) return;
+  released_maps_.erase(
+      std::remove_if(released_maps_.begin(), released_maps_.end(),
+                     [](const std::weak_ptr<const MappedRegion>& m) {
+                       return m.expired();
+                     }),
+      released_maps_.end());
+  released_maps_.push_back(map_);
+  map_.reset();
+}
+
+// Recycles only what no one can observe changing: a sealed segment (never
+// the active one, nor one compaction is replacing) with no mapping alive
+// but the segment's own. Pins are only ever copied from map_ under mu_, so
+// use_count() == 1 here means none exist, and none can appear: map_ goes
+// and the file leaves its name before mu_ is released.
+bool Segment::MoveLogToPoolLocked() {
+  if (options_.recycle_files <= 0 || active_ || retired_) return false;
+  if (map_ != nullptr && map_.use_count() > 1) return false;
+  for (const std::weak_ptr<const MappedRegion>& m : released_maps_) {
+    if (!m.expired()) return false;
+  }
+  absl::StatusOr<uint64_t> size = fs_->GetFileSize(log_path_);
+  if (!size.ok() || *size == 0) return false;
+  absl::StatusOr<std::vector<std::string>> pool = ListRecyclePool(fs_, dir_);
+  if (!pool.ok() ||
+      pool->size() >= static_cast<size_t>(options_.recycle_files)) {
+    return false;
+  }
+  map_.reset();
+  file_.reset();
+  return fs_->Rename(log_path_, PoolPath(dir_, base_offset_)).ok();
+}
+
+absl::StatusOr<std::unique_ptr<File>> Segment::CreateLogFile(
+    absl::string_view dir) {
+  if (options_.recycle_files > 0) {
+    absl::StatusOr<std::vector<std::string>> pool = ListRecyclePool(fs_, dir);
+    if (!pool.ok()) return pool.status();
+    absl::StatusOr<bool> exists = fs_->FileExists(log_path_);
+    if (!exists.ok()) return exists.status();
+    // Rename would replace an existing segment: leave that to CreateNew's
+    // AlreadyExists below.
+    if (!pool->empty() && !*exists) {
+      if (absl::Status s =
+              fs_->Rename(absl::StrCat(dir, "/", pool->front()), log_path_);
+          !s.ok()) {
+        return s;
+      }
+      absl::StatusOr<std::unique_ptr<File>> file =
+          fs_->OpenFile(log_path_, OpenOptions::ReadWrite());
+      if (file.ok()) recycled_ = true;
+      return file;
+    }
+  }
+  return fs_->OpenFile(log_path_, OpenOptions::CreateNew());
+}
+
+absl::StatusOr<std::vector<std::string>> Segment::ListRecyclePool(
+    FileSystem* fs, absl::string_view dir) {
+  absl::StatusOr<std::vector<std::string>> names = fs->ListDir(dir);
+  if (!names.ok()) return names.status();
+  std::vector<std::string> pool;
+  for (std::string& name : *names) {
+    if (absl::StartsWith(name, kPoolPrefix) &&
+        absl::EndsWith(name, kPoolSuffix)) {
+      pool.push_back(std::move(name));
+    }
+  }
+  return pool;
 }
 
 }  // namespace internal

@@ -25,6 +25,26 @@
 // Lifetimes: a reader keeps a segment (and so its mapping) alive through a
 // std::shared_ptr; a segment deleted by retention stays mapped until the
 // last reader lets go.
+//
+// Recycling (SegmentOptions::recycle_files > 0; RocksDB's
+// recycle_log_file_num, Redpanda's and Chronicle's segment pools): when
+// DeleteFiles removes a sealed segment that nobody has mapped, its .log is
+// renamed into the directory's pool ("recycle-<base>.tmp") instead of being
+// unlinked, up to recycle_files files; CreateActive renames a pool file to
+// the new segment's name and appends over it. Its blocks are allocated and
+// written and its pages usually still cached (in huge folios), so the new
+// segment needs neither fallocate nor fresh, zeroed pages: appends run as
+// over pre-faulted memory. Why old bytes are never taken for data:
+//   - only the active (last) segment holds them, past its size(); Seal
+//     trims and syncs them away before the segment stops being active;
+//   - after a crash, recovery scans the last segment, and every old batch
+//     has a base offset below the new segment's base (offsets only grow in
+//     a log), so Recover stops at the first of them (a stale batch is
+//     rejected like a torn one) and the tail is cut;
+//   - pool files end in ".tmp", which Log::Open removes, so a pool never
+//     survives a restart and no pool file is ever listed as a segment.
+// A segment some reader still has mapped is deleted, not recycled: its
+// bytes must not change under the reader.
 #ifndef RUNNEL_LOG_SEGMENT_H_
 #define RUNNEL_LOG_SEGMENT_H_
 
@@ -33,6 +53,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -62,6 +83,10 @@ struct SegmentOptions {
   // Keep one reservation of headroom faulted in ahead of the appender, on
   // the prefaulter's thread (log/prefaulter.h).
   bool prefault = true;
+  // How many .log files deleted by retention (DeleteFiles) are kept in the
+  // directory's recycle pool for new active segments (CreateActive) to
+  // reuse; 0 disables recycling. See "Recycling" above.
+  int recycle_files = 0;
 };
 
 // Bytes of a segment, with the mapping that holds them pinned: valid for as
@@ -200,14 +225,26 @@ class Segment {
   void Unretire();
 
   // Deletes the segment's files (retention). Readers that hold the segment
-  // keep their views; the mapping goes when the last of them lets go.
+  // keep their views; the mapping goes when the last of them lets go. With
+  // recycling, a sealed .log nobody has mapped goes to the pool instead.
   absl::Status DeleteFiles();
+
+  // The pool file names in `dir` (sorted).
+  static absl::StatusOr<std::vector<std::string>> ListRecyclePool(
+      FileSystem* fs, absl::string_view dir);
 
  private:
   Segment(FileSystem* fs, std::string dir, int64_t base_offset,
           const SegmentOptions& options);
 
   absl::Status EnsureMappedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Opens this segment's .log for CreateActive: a pool file renamed to it
+  // if recycling finds one, else a new file.
+  absl::StatusOr<std::unique_ptr<File>> CreateLogFile(absl::string_view dir);
+  // DeleteFiles' recycling step: true if the .log went to the pool.
+  bool MoveLogToPoolLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Lets go of map_, remembering it while readers may still pin it.
+  void DropMapLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status RetiredError() const;
   absl::Status EnsureIndexesLocked(bool writable)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -225,6 +262,7 @@ class Segment {
   const std::string log_path_;
   const std::string index_path_;
   const std::string time_index_path_;
+  const std::string dir_;
   const SegmentOptions options_;
 
   // Published state.
@@ -237,6 +275,10 @@ class Segment {
   std::shared_ptr<MappedRegion> map_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<OffsetIndex> index_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<TimeIndex> time_index_ ABSL_GUARDED_BY(mu_);
+  // Mappings map_ held before (readers may still pin them): the segment is
+  // recycled only once all of them are gone.
+  std::vector<std::weak_ptr<const MappedRegion>> released_maps_
+      ABSL_GUARDED_BY(mu_);
   bool active_ ABSL_GUARDED_BY(mu_) = false;
   bool retired_ ABSL_GUARDED_BY(mu_) = false;
   // An index file was unreadable and recreated empty: rebuild from the log.
@@ -252,6 +294,11 @@ class Segment {
   std::atomic<int64_t> first_batch_timestamp_{-1};
   std::atomic<bool> open_{false};
   std::atomic<int64_t> corrupt_position_{-1};
+  // The appender's write position (size()), shared with the prefaulter so
+  // it skips what the appender already wrote.
+  const std::shared_ptr<std::atomic<uint64_t>> progress_ =
+      std::make_shared<std::atomic<uint64_t>>(0);
+  bool recycled_ = false;  // set by CreateActive only
 };
 
 }  // namespace internal
