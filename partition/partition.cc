@@ -5,7 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "io/path.h"
 #include "log/big_endian.h"
+#include "runnel/record_batch.h"
 
 namespace runnel {
 
@@ -58,6 +60,8 @@ absl::Status Partition::OpenLog() {
                                         opened.status().message()));
     return status_;
   }
+  // Best effort: without it, duplicates are not recognized (never lost).
+  LoadProducerState(**opened).IgnoreError();
   log_ = std::move(*opened);
   status_ = absl::OkStatus();
   // Replication factor 1: everything in the log is committed.
@@ -78,6 +82,7 @@ absl::Status Partition::Reconfigure(LogOptions options) {
   if (old != nullptr) {
     if (maintainer_ != nullptr) maintainer_->Remove(old.get());
     closed = old->Close();  // seals and checkpoints: the reopen scans nothing
+    if (closed.ok()) SaveProducerState(*old).IgnoreError();
   }
   options_ = std::move(options);
   absl::Status opened = OpenLog();
@@ -97,6 +102,7 @@ absl::Status Partition::Shut(absl::Status why) {
   if (log != nullptr) {
     if (maintainer_ != nullptr) maintainer_->Remove(log.get());
     closed = log->Close();
+    if (closed.ok()) closed = SaveProducerState(*log);
   }
   WakeAll();
   return closed;
@@ -141,9 +147,89 @@ absl::StatusOr<AppendInfo> Partition::Append(absl::string_view batches) {
   MutexLock append(&append_mu_);
   absl::StatusOr<std::shared_ptr<Log>> log = Online();
   if (!log.ok()) return log.status();
+  // Idempotent producers: a duplicate batch is answered with its original
+  // offsets, a sequence gap refused (the log validates the rest).
+  std::vector<RecordBatchHeader> headers;
+  for (absl::string_view rest = batches; !rest.empty();) {
+    absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(rest);
+    if (!header.ok()) break;  // Log::Append reports it
+    headers.push_back(*header);
+    rest.remove_prefix(std::min(rest.size(), header->size_bytes()));
+  }
+  for (const RecordBatchHeader& header : headers) {
+    internal::ProducerStateTable::Verdict verdict = producers_.Check(header);
+    if (verdict.kind == internal::ProducerStateTable::Verdict::kDuplicate &&
+        headers.size() == 1) {
+      AppendInfo info;
+      info.first_offset = verdict.original.first_offset;
+      info.last_offset = verdict.original.last_offset;
+      info.max_timestamp = header.max_timestamp;
+      info.record_count = header.record_count;
+      info.bytes = header.size_bytes();
+      return info;
+    }
+    if (verdict.kind != internal::ProducerStateTable::Verdict::kAppend) {
+      return absl::Status(
+          verdict.kind == internal::ProducerStateTable::Verdict::kReject
+              ? verdict.error.code()
+              : absl::StatusCode::kFailedPrecondition,
+          absl::StrCat(
+              "partition ", id_.ToString(), ": append rejected: ",
+              verdict.kind == internal::ProducerStateTable::Verdict::kReject
+                  ? verdict.error.message()
+                  : "a duplicate batch among several"));
+    }
+  }
   absl::StatusOr<AppendInfo> info = (*log)->Append(batches);
-  if (info.ok()) Appended();
+  if (!info.ok()) return info;
+  int64_t offset = info->first_offset;
+  for (const RecordBatchHeader& header : headers) {
+    producers_.Record(header, offset, offset + header.last_offset_delta);
+    offset += header.last_offset_delta + 1;
+  }
+  Appended();
   return info;
+}
+
+std::string Partition::ProducerStatePath() const {
+  return internal::JoinPath(dir_, "runnel-producer-state");
+}
+
+absl::Status Partition::SaveProducerState(Log& log) {
+  FileSystem* fs = options_.file_system != nullptr ? options_.file_system
+                                                   : FileSystem::Default();
+  return fs->ReplaceFileDurably(ProducerStatePath(),
+                                producers_.Encode(log.log_end_offset()));
+}
+
+absl::Status Partition::LoadProducerState(Log& log) {
+  producers_ = internal::ProducerStateTable();
+  FileSystem* fs = options_.file_system != nullptr ? options_.file_system
+                                                   : FileSystem::Default();
+  int64_t from = 0;
+  absl::StatusOr<std::string> text = fs->ReadFileToString(ProducerStatePath());
+  if (text.ok()) {
+    absl::StatusOr<int64_t> offset = producers_.Decode(*text);
+    if (offset.ok() && *offset <= log.log_end_offset()) {
+      from = *offset;
+    } else {
+      producers_ = internal::ProducerStateTable();  // rebuild from the log
+    }
+  }
+  // Replay the batch headers after the snapshot.
+  for (int64_t offset = std::max(from, log.log_start_offset());
+       offset < log.log_end_offset();) {
+    absl::StatusOr<LogReadResult> read = log.Read(offset, 1 << 20);
+    if (!read.ok()) return read.status();
+    if (read->batches.empty()) break;
+    for (absl::string_view batch : read->batches) {
+      absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(batch);
+      if (!header.ok()) return header.status();
+      producers_.Record(*header, header->base_offset, header->last_offset());
+      offset = header->last_offset() + 1;
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<AppendInfo> Partition::AppendInPlace(

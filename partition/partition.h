@@ -54,6 +54,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "partition/producer_state.h"
 #include "runnel/log.h"
 #include "runnel/log_maintainer.h"
 #include "util/mutex.h"
@@ -191,6 +192,14 @@ class Partition {
 
   // The online log, or the status saying why there is none.
   absl::StatusOr<std::shared_ptr<Log>> Online() const;
+  // Idempotent producers: the state is loaded from the snapshot written at
+  // the last clean close plus a scan of the log after it, and saved again
+  // at Shut.
+  absl::Status LoadProducerState(Log& log)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  absl::Status SaveProducerState(Log& log)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  std::string ProducerStatePath() const;
   void Appended();
   void WakeAll();
 
@@ -201,6 +210,7 @@ class Partition {
   // Serializes appends with reconfiguration and shutdown.
   Mutex append_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   LogOptions options_ ABSL_GUARDED_BY(append_mu_);
+  internal::ProducerStateTable producers_ ABSL_GUARDED_BY(append_mu_);
 
   mutable Mutex mu_;
   std::shared_ptr<Log> log_ ABSL_GUARDED_BY(mu_);
