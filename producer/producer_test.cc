@@ -75,7 +75,8 @@ TEST_F(ProducerTest, SendReportsWhereEachRecordLanded) {
   std::vector<RecordMetadata> acked;
   std::vector<std::string> topics;
   for (int i = 0; i < 3; ++i) {
-    ProducerRecord record = Record("t", "key", absl::StrCat("v", i));
+    const std::string value = absl::StrCat("v", i);  // outlives Send
+    ProducerRecord record = Record("t", "key", value);
     record.partition = 1;
     RUNNEL_ASSERT_OK(
         producer->Send(record, [&](absl::StatusOr<RecordMetadata> sent) {
@@ -120,7 +121,8 @@ TEST_F(ProducerTest, CallbacksOfAPartitionRunInSendOrderAcrossBatches) {
   std::unique_ptr<Producer> producer = MakeProducer(options);
   std::vector<int64_t> offsets;
   for (int i = 0; i < 500; ++i) {
-    ProducerRecord record = Record("t", std::nullopt, absl::StrCat(i));
+    const std::string value = absl::StrCat(i);
+    ProducerRecord record = Record("t", std::nullopt, value);
     record.partition = 2;
     RUNNEL_ASSERT_OK(
         producer->Send(record, [&](absl::StatusOr<RecordMetadata> m) {
