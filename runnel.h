@@ -11,6 +11,8 @@
 //   runnel/broker.h           the in-process broker: topics, partitions
 //   runnel/admin.h            Kafka's AdminClient: topics, configs, offsets
 //   runnel/partition.h        append, fetch and wait on one partition
+//   runnel/producer.h         Kafka's KafkaProducer: batching, acks, retries
+//   runnel/partitioner.h      Kafka's partitioners (murmur2, sticky, ...)
 //   runnel/log.h              one partition's durable, segmented log
 //   runnel/log_maintainer.h   background flush, retention and compaction
 //   runnel/topic_config.h     Kafka topic configs, typed and as properties
@@ -33,6 +35,8 @@
 #include "runnel/log_maintainer.h"   // IWYU pragma: export
 #include "runnel/mem_file_system.h"  // IWYU pragma: export
 #include "runnel/partition.h"        // IWYU pragma: export
+#include "runnel/partitioner.h"      // IWYU pragma: export
+#include "runnel/producer.h"         // IWYU pragma: export
 #include "runnel/record_batch.h"     // IWYU pragma: export
 #include "runnel/topic_config.h"     // IWYU pragma: export
 

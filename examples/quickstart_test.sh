@@ -30,3 +30,10 @@ expect "appended offsets 5-9 to quickstart-0 and synced"
 expect "batch: offsets 0-2"
 expect "batch: offsets 8-9"
 expect 'offset 7  ts 1700000000002  key "user-1"  value "bought a kettle"'
+# The producer's keyed records: one key, one partition, offsets growing.
+# Kafka's murmur2 puts alice on partition 0, dave on 1, carol on 2.
+expect 'key "alice" value "kettle" -> orders-0 offset 2'
+expect 'key "alice" value "tea" -> orders-0 offset 3'
+expect 'key "dave" value "milk" -> orders-1 offset 3'
+expect 'key "carol" value "sugar" -> orders-2 offset 3'
+test "$(grep -c ' -> orders-' <<<"$out")" -eq 6
