@@ -264,7 +264,33 @@ absl::Status Broker::RunMaintenance() {
   return error;
 }
 
+absl::StatusOr<BrokerService*> Broker::GetOrAddService(
+    absl::string_view name,
+    absl::FunctionRef<absl::StatusOr<std::unique_ptr<BrokerService>>()> make) {
+  MutexLock lock(&services_mu_);
+  if (services_closed_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("broker on ", options_.data_dir, " is closed"));
+  }
+  auto it = services_.find(name);
+  if (it != services_.end()) return it->second.get();
+  absl::StatusOr<std::unique_ptr<BrokerService>> made = make();
+  if (!made.ok()) return made.status();
+  BrokerService* service = made->get();
+  services_.emplace(std::string(name), *std::move(made));
+  return service;
+}
+
 absl::Status Broker::Close() {
+  {
+    // Services (which use partitions) go first, outside the admin lock.
+    absl::flat_hash_map<std::string, std::unique_ptr<BrokerService>> services;
+    {
+      MutexLock lock(&services_mu_);
+      services_closed_ = true;
+      services.swap(services_);
+    }
+  }
   MutexLock admin(&admin_mu_);
   std::vector<std::shared_ptr<const TopicInfo>> topics;
   {

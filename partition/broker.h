@@ -110,6 +110,14 @@ struct TopicInfo {
   std::vector<std::shared_ptr<Partition>> partitions;
 };
 
+// A broker-scoped object of a higher layer (e.g. the consumer groups'
+// offset store): one per broker and name, made on first use, destroyed by
+// Close before any partition is shut. See Broker::GetOrAddService.
+class BrokerService {
+ public:
+  virtual ~BrokerService() = default;
+};
+
 class Broker {
  public:
   // The suffix of a partition directory waiting for background removal
@@ -135,6 +143,14 @@ class Broker {
   absl::StatusOr<TopicInfo> GetTopic(absl::string_view topic) const;
   // Snapshots of every topic, sorted by name.
   std::vector<TopicInfo> Topics() const;
+
+  // The service registered under `name`, made by `make` on first use (under
+  // a lock: `make` may call this broker's other methods, but not
+  // GetOrAddService). FailedPrecondition after Close; `make`'s error as is.
+  // The pointer stays valid until Close.
+  absl::StatusOr<BrokerService*> GetOrAddService(
+      absl::string_view name,
+      absl::FunctionRef<absl::StatusOr<std::unique_ptr<BrokerService>>()> make);
 
   // Runs one flush/retention/compaction pass over every partition now, in
   // this thread; then waits for pending directory removals. For tests and
@@ -192,6 +208,12 @@ class Broker {
   std::unique_ptr<internal::OpenSegmentCache> segment_cache_;
   std::vector<std::unique_ptr<LogMaintainer>> maintainers_;
   std::unique_ptr<internal::DirReaper> reaper_;
+
+  // Higher layers' services, destroyed first at Close.
+  Mutex services_mu_ ABSL_ACQUIRED_BEFORE(admin_mu_);
+  absl::flat_hash_map<std::string, std::unique_ptr<BrokerService>> services_
+      ABSL_GUARDED_BY(services_mu_);
+  bool services_closed_ ABSL_GUARDED_BY(services_mu_) = false;
 
   // Serializes metadata changes (held across commit and file work).
   Mutex admin_mu_ ABSL_ACQUIRED_BEFORE(mu_);

@@ -482,3 +482,50 @@ TEST_P(BrokerTest, BadOptionsAreRejected) {
 
 }  // namespace
 }  // namespace runnel
+
+namespace runnel {
+namespace {
+
+struct CountingService : BrokerService {
+  explicit CountingService(int* alive) : alive(alive) { ++*alive; }
+  ~CountingService() override { --*alive; }
+  int* alive;
+};
+
+TEST(BrokerServiceTest, OneServicePerNameUntilClose) {
+  MemFileSystem fs;
+  BrokerOptions options;
+  options.data_dir = "/data";
+  options.file_system = &fs;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Broker> broker, Broker::Open(options));
+  int alive = 0;
+  int made = 0;
+  auto make = [&]() -> absl::StatusOr<std::unique_ptr<BrokerService>> {
+    ++made;
+    return std::make_unique<CountingService>(&alive);
+  };
+  ASSERT_OK_AND_ASSIGN(BrokerService * first,
+                       broker->GetOrAddService("offsets", make));
+  ASSERT_OK_AND_ASSIGN(BrokerService * again,
+                       broker->GetOrAddService("offsets", make));
+  EXPECT_EQ(first, again);
+  EXPECT_EQ(made, 1);
+  EXPECT_EQ(alive, 1);
+  EXPECT_THAT(
+      broker
+          ->GetOrAddService(
+              "failing",
+              []() -> absl::StatusOr<std::unique_ptr<BrokerService>> {
+                return absl::UnavailableError("no");
+              })
+          .status(),
+      testing::StatusIs(absl::StatusCode::kUnavailable, HasSubstr("no")));
+  RUNNEL_ASSERT_OK(broker->Close());
+  EXPECT_EQ(alive, 0);  // destroyed by Close
+  EXPECT_THAT(broker->GetOrAddService("offsets", make).status(),
+              testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                HasSubstr("closed")));
+}
+
+}  // namespace
+}  // namespace runnel
