@@ -145,8 +145,12 @@ absl::Status Producer::AcquireMemory(size_t bytes) {
         "producer ", options_.client_id, ": a record of ", bytes,
         " bytes is larger than buffer.memory (", options_.buffer_memory, ")"));
   }
-  const absl::Time deadline = absl::Now() + options_.max_block;
   MutexLock lock(&memory_mu_);
+  if (memory_used_ + bytes <= options_.buffer_memory) {  // the usual case:
+    memory_used_ += bytes;                               // no clock read
+    return absl::OkStatus();
+  }
+  const absl::Time deadline = absl::Now() + options_.max_block;
   while (memory_used_ + bytes > options_.buffer_memory) {
     if (closed_.load()) {
       return absl::FailedPreconditionError(
