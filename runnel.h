@@ -13,6 +13,7 @@
 //   runnel/partition.h        append, fetch and wait on one partition
 //   runnel/producer.h         Kafka's KafkaProducer: batching, acks, retries
 //   runnel/partitioner.h      Kafka's partitioners (murmur2, sticky, ...)
+//   runnel/consumer.h         Kafka's KafkaConsumer; offset-range reads
 //   runnel/log.h              one partition's durable, segmented log
 //   runnel/log_maintainer.h   background flush, retention and compaction
 //   runnel/topic_config.h     Kafka topic configs, typed and as properties
@@ -30,6 +31,7 @@
 #include "runnel/admin.h"            // IWYU pragma: export
 #include "runnel/broker.h"           // IWYU pragma: export
 #include "runnel/clock.h"            // IWYU pragma: export
+#include "runnel/consumer.h"         // IWYU pragma: export
 #include "runnel/file_system.h"      // IWYU pragma: export
 #include "runnel/log.h"              // IWYU pragma: export
 #include "runnel/log_maintainer.h"   // IWYU pragma: export

@@ -20,7 +20,11 @@
 // "orders" and prints where each landed: a key always goes to the same
 // partition, the one Kafka's own client would pick (murmur2).
 //
-// This example grows with Runnel: consumers and consumer groups come next.
+// Then a Consumer of the group "quickstart" reads them back and commits: run
+// it again and it reads only the new ones.
+//
+// This example grows with Runnel: consumer groups with rebalancing come
+// next.
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -196,6 +200,33 @@ absl::Status ProduceKeyed(runnel::Broker* broker) {
   return (*producer)->Close();  // sends what is queued, runs the callbacks
 }
 
+// Consumes "orders" as the group "quickstart" and commits: a second run
+// only sees the records produced since (the group resumes where it left).
+absl::Status ConsumeAndCommit(runnel::Broker* broker) {
+  runnel::ConsumerOptions options;
+  options.group_id = "quickstart";
+  options.auto_offset_reset = runnel::OffsetReset::kEarliest;
+  auto consumer = runnel::Consumer::Create(broker, options);
+  if (!consumer.ok()) return consumer.status();
+  if (auto s = (*consumer)->Subscribe({"orders"}); !s.ok()) return s;
+  std::printf("\nconsuming orders as group quickstart:\n");
+  int consumed = 0;
+  while (true) {
+    auto records = (*consumer)->Poll(absl::ZeroDuration());
+    if (!records.ok()) return records.status();
+    if (records->empty()) break;
+    for (const runnel::ConsumerRecord& r : *records) {
+      std::printf("  %s-%d offset %lld: %s\n", std::string(r.topic).c_str(),
+                  r.partition, static_cast<long long>(r.offset),
+                  Show(r.value).c_str());
+      ++consumed;
+    }
+  }
+  if (auto s = (*consumer)->CommitSync(); !s.ok()) return s;
+  std::printf("consumed %d records and committed\n", consumed);
+  return (*consumer)->Close();
+}
+
 absl::Status Run(const std::string& dir) {
   runnel::BrokerOptions options;
   options.data_dir = dir;
@@ -208,6 +239,7 @@ absl::Status Run(const std::string& dir) {
   if (!partition.ok()) return partition.status();
   if (auto s = ProduceAndFetch(**partition); !s.ok()) return s;
   if (auto s = ProduceKeyed(broker->get()); !s.ok()) return s;
+  if (auto s = ConsumeAndCommit(broker->get()); !s.ok()) return s;
   return (*broker)->Close();
 }
 

@@ -13,6 +13,7 @@ expect "created topic quickstart"
 expect "PartitionCount: 3"
 expect "Config: retention.ms=86400000"
 expect "appended offsets 0-4 to quickstart-0 and synced"
+expect "consumed 6 records and committed"
 expect "batch: offsets 0-2"
 expect "batch: offsets 3-4"
 expect "compression lz4"
@@ -37,3 +38,6 @@ expect 'key "alice" value "tea" -> orders-0 offset 3'
 expect 'key "dave" value "milk" -> orders-1 offset 3'
 expect 'key "carol" value "sugar" -> orders-2 offset 3'
 test "$(grep -c ' -> orders-' <<<"$out")" -eq 6
+# The group resumed after its committed offsets: only the new six.
+expect "consumed 6 records and committed"
+expect 'orders-0 offset 3: "tea"'

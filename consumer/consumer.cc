@@ -1,0 +1,537 @@
+// Copyright 2026 The Runnel Authors.
+//
+// Consumer: assignment, positions, Poll, commits and offset queries.
+#include "runnel/consumer.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "consumer_group/offset_store.h"
+
+namespace runnel {
+
+std::vector<TopicPartition> ConsumerRecords::partitions() const {
+  std::vector<TopicPartition> out;
+  for (const ConsumerRecord& r : records_) {
+    if (out.empty() || out.back().partition != r.partition ||
+        out.back().topic != r.topic) {
+      out.push_back({std::string(r.topic), r.partition});
+    }
+  }
+  return out;
+}
+
+absl::Span<const ConsumerRecord> ConsumerRecords::records(
+    const TopicPartition& tp) const {
+  auto first = std::find_if(records_.begin(), records_.end(), [&](auto& r) {
+    return r.partition == tp.partition && r.topic == tp.topic;
+  });
+  auto last = std::find_if(first, records_.end(), [&](auto& r) {
+    return r.partition != tp.partition || r.topic != tp.topic;
+  });
+  return absl::MakeConstSpan(&*records_.begin() + (first - records_.begin()),
+                             static_cast<size_t>(last - first));
+}
+
+// Refuses a call while another thread is inside one (Kafka's "not safe for
+// multi-threaded access"); the same thread may nest.
+class Consumer::UseGuard {
+ public:
+  explicit UseGuard(Consumer* consumer) : consumer_(consumer) {
+    status_ = consumer_->Enter();
+  }
+  ~UseGuard() {
+    if (status_.ok()) consumer_->Leave();
+  }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  Consumer* consumer_;
+  absl::Status status_;
+};
+
+absl::Status Consumer::Enter() {
+  std::thread::id none;
+  const std::thread::id me = std::this_thread::get_id();
+  if (user_.compare_exchange_strong(none, me)) {
+    depth_ = 1;
+  } else if (none == me) {
+    ++depth_;  // a nested call (e.g. from a commit callback)
+  } else {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "consumer ", options_.client_id,
+        " is not safe for multi-threaded access: another thread is using "
+        "it (only Wakeup may be called concurrently)"));
+  }
+  if (closed_) {
+    Leave();
+    return absl::FailedPreconditionError(
+        absl::StrCat("consumer ", options_.client_id, " is closed"));
+  }
+  return absl::OkStatus();
+}
+
+void Consumer::Leave() {
+  if (--depth_ == 0) user_.store(std::thread::id());
+}
+
+absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(
+    Broker* broker, ConsumerOptions options) {
+  if (broker == nullptr) {
+    return absl::InvalidArgumentError("Consumer::Create: broker is null");
+  }
+  if (options.max_poll_records < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "consumer config max.poll.records: ", options.max_poll_records,
+        " is below the minimum 1"));
+  }
+  OffsetStore* store = nullptr;
+  if (!options.group_id.empty()) {
+    absl::StatusOr<OffsetStore*> found = OffsetStore::ForBroker(broker);
+    if (!found.ok()) return found.status();
+    store = *found;
+  }
+  return std::unique_ptr<Consumer>(
+      new Consumer(broker, std::move(options), store));
+}
+
+Consumer::Consumer(Broker* broker, ConsumerOptions options, OffsetStore* store)
+    : broker_(broker),
+      options_(std::move(options)),
+      clock_(options_.clock != nullptr            ? options_.clock
+             : broker->options().clock != nullptr ? broker->options().clock
+                                                  : Clock::Real()),
+      store_(store),
+      last_auto_commit_(clock_->Now()) {}
+
+Consumer::~Consumer() { Close().IgnoreError(); }
+
+Consumer::Assigned* Consumer::Find(const TopicPartition& tp) {
+  for (auto& a : assigned_) {
+    if (a->tp == tp) return a.get();
+  }
+  return nullptr;
+}
+
+absl::StatusOr<Consumer::Assigned*> Consumer::FindAssigned(
+    const TopicPartition& tp) {
+  Assigned* a = Find(tp);
+  if (a == nullptr) {
+    return absl::NotFoundError(absl::StrCat("consumer ", options_.client_id,
+                                            ": partition ", tp.ToString(),
+                                            " is not assigned to it"));
+  }
+  return a;
+}
+
+absl::Status Consumer::SetAssignment(
+    absl::Span<const TopicPartition> partitions) {
+  std::vector<std::unique_ptr<Assigned>> next;
+  for (const TopicPartition& tp : partitions) {
+    absl::StatusOr<std::shared_ptr<Partition>> p =
+        broker_->GetPartition(tp.topic, tp.partition);
+    if (!p.ok()) return p.status();
+    auto a = std::make_unique<Assigned>();
+    a->tp = tp;
+    a->partition = *std::move(p);
+    if (Assigned* old = Find(tp)) {  // keep position and pause
+      a->position = old->position;
+      a->paused = old->paused;
+    }
+    next.push_back(std::move(a));
+  }
+  for (auto& a : assigned_) a->partition->RemoveNotifier(&notifier_);
+  assigned_ = std::move(next);
+  for (auto& a : assigned_) a->partition->AddNotifier(&notifier_);
+  next_fetch_ = 0;
+  return absl::OkStatus();
+}
+
+absl::Status Consumer::Assign(absl::Span<const TopicPartition> partitions) {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  subscription_.clear();
+  return SetAssignment(partitions);
+}
+
+std::vector<TopicPartition> Consumer::Assignment() const {
+  std::vector<TopicPartition> out;
+  for (const auto& a : assigned_) out.push_back(a->tp);
+  return out;
+}
+
+absl::Status Consumer::Subscribe(absl::Span<const std::string> topics) {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  if (options_.group_id.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "consumer ", options_.client_id, ": Subscribe needs a group.id"));
+  }
+  for (const std::string& topic : topics) {
+    if (absl::Status s = broker_->GetTopic(topic).status(); !s.ok()) return s;
+  }
+  subscription_.assign(topics.begin(), topics.end());
+  return RefreshSubscription();
+}
+
+// The only member of its group gets every partition of its topics.
+absl::Status Consumer::RefreshSubscription() {
+  if (subscription_.empty()) return absl::OkStatus();
+  std::vector<TopicPartition> wanted;
+  for (const std::string& topic : subscription_) {
+    absl::StatusOr<TopicInfo> info = broker_->GetTopic(topic);
+    if (!info.ok()) continue;  // deleted: its partitions go away
+    for (size_t p = 0; p < info->partitions.size(); ++p) {
+      wanted.push_back({topic, static_cast<int32_t>(p)});
+    }
+  }
+  if (wanted == Assignment()) return absl::OkStatus();
+  return SetAssignment(wanted);
+}
+
+absl::Status Consumer::Unsubscribe() {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  subscription_.clear();
+  return SetAssignment({});
+}
+
+absl::Status Consumer::ResetPosition(Assigned& a) {
+  switch (options_.auto_offset_reset) {
+    case OffsetReset::kEarliest:
+      a.position = a.partition->log_start_offset();
+      return absl::OkStatus();
+    case OffsetReset::kLatest:
+      a.position = a.partition->high_watermark();
+      return absl::OkStatus();
+    case OffsetReset::kNone:
+      break;
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("consumer ", options_.client_id, ": no valid offset for ",
+                   a.tp.ToString(), " and auto.offset.reset is none"));
+}
+
+absl::Status Consumer::InitPosition(Assigned& a) {
+  if (a.position) return absl::OkStatus();
+  if (store_ != nullptr) {
+    std::optional<OffsetAndMetadata> committed =
+        store_->Committed(options_.group_id, a.tp);
+    if (committed && committed->offset >= 0) {
+      a.position = committed->offset;
+      return absl::OkStatus();
+    }
+  }
+  return ResetPosition(a);
+}
+
+absl::Status Consumer::FetchInto(Assigned& a, int max_records,
+                                 ConsumerRecords* out) {
+  if (absl::Status s = InitPosition(a); !s.ok()) return s;
+  absl::StatusOr<FetchResult> fetched =
+      a.partition->Fetch(*a.position, options_.max_partition_fetch_bytes);
+  if (absl::IsOutOfRange(fetched.status())) {
+    // Out of the log (retention, truncation): reset as Kafka does.
+    if (absl::Status s = ResetPosition(a); !s.ok()) return s;
+    fetched =
+        a.partition->Fetch(*a.position, options_.max_partition_fetch_bytes);
+  }
+  if (!fetched.ok()) return fetched.status();
+  if (fetched->read.batches.empty()) return absl::OkStatus();
+  out->topics_.push_back(a.tp.topic);
+  const absl::string_view topic = out->topics_.back();
+  DecodeOptions decode;
+  decode.verify_crc = false;  // Log::Read checked every batch it returned
+  int taken = 0;
+  for (absl::string_view bytes : fetched->read.batches) {
+    auto batch = std::make_unique<DecodedBatch>();
+    if (absl::Status s = batch->DecodeInto(bytes, decode); !s.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("consumer ", options_.client_id, ": ", a.tp.ToString(),
+                       " at offset ", *a.position, ": ", s.message()));
+    }
+    const RecordBatchHeader& header = batch->header();
+    int64_t next = *a.position;
+    if (!header.is_control) {
+      for (const RecordView& r : batch->records()) {
+        if (r.offset < *a.position) continue;
+        if (taken == max_records) break;
+        out->records_.push_back(
+            ToConsumerRecord(topic, a.tp.partition, header, r));
+        ++taken;
+        next = r.offset + 1;
+      }
+    }
+    // A fully read batch moves past its last offset (compaction gaps,
+    // control records).
+    if (taken < max_records || next > header.last_offset()) {
+      next = std::max(next, header.last_offset() + 1);
+    }
+    a.position = std::max(*a.position, next);
+    out->batches_.push_back(std::move(batch));
+    if (taken == max_records) break;
+  }
+  for (auto& pin : fetched->read.pins) out->pins_.push_back(std::move(pin));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ConsumerRecords> Consumer::Poll(absl::Duration timeout) {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  const absl::Time deadline = absl::Now() + timeout;
+  if (absl::Status s = MaybeAutoCommit(); !s.ok()) return s;
+  while (true) {
+    if (wakeup_.exchange(false)) {
+      return absl::CancelledError(
+          absl::StrCat("consumer ", options_.client_id, ": woken up"));
+    }
+    if (absl::Status s = RefreshSubscription(); !s.ok()) return s;
+    ConsumerRecords records;
+    int left = options_.max_poll_records;
+    const size_t n = assigned_.size();
+    for (size_t i = 0; i < n && left > 0; ++i) {
+      Assigned& a = *assigned_[(next_fetch_ + i) % n];
+      if (a.paused) continue;
+      const size_t before = records.count();
+      if (absl::Status s = FetchInto(a, left, &records); !s.ok()) return s;
+      left -= static_cast<int>(records.count() - before);
+    }
+    if (n > 0) next_fetch_ = (next_fetch_ + 1) % n;
+    if (!records.empty()) return records;
+    const absl::Time now = absl::Now();
+    if (now >= deadline) return records;
+    if (options_.poll_spin > absl::ZeroDuration()) {
+      // Spin briefly: an append lands in the mapping without a wakeup.
+      const absl::Time spin_until =
+          std::min(deadline, now + options_.poll_spin);
+      while (absl::Now() < spin_until && !wakeup_.load()) {
+        bool any = false;
+        for (auto& a : assigned_) {
+          if (!a->paused && a->position &&
+              a->partition->high_watermark() > *a->position) {
+            any = true;
+          }
+        }
+        if (any) break;
+      }
+    }
+    notifier_.WaitUntil(deadline);
+  }
+}
+
+absl::StatusOr<int64_t> Consumer::Position(const TopicPartition& tp) {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  absl::StatusOr<Assigned*> a = FindAssigned(tp);
+  if (!a.ok()) return a.status();
+  if (absl::Status s = InitPosition(**a); !s.ok()) return s;
+  return *(*a)->position;
+}
+
+absl::Status Consumer::Seek(const TopicPartition& tp, int64_t offset) {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  absl::StatusOr<Assigned*> a = FindAssigned(tp);
+  if (!a.ok()) return a.status();
+  if (offset < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("consumer ", options_.client_id, ": seek of ",
+                     tp.ToString(), " to negative offset ", offset));
+  }
+  (*a)->position = offset;  // out of range: reset at the next Poll
+  return absl::OkStatus();
+}
+
+absl::Status Consumer::SeekToBeginning(
+    absl::Span<const TopicPartition> partitions) {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  for (const TopicPartition& tp : partitions) {
+    absl::StatusOr<Assigned*> a = FindAssigned(tp);
+    if (!a.ok()) return a.status();
+    (*a)->position = (*a)->partition->log_start_offset();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Consumer::SeekToEnd(absl::Span<const TopicPartition> partitions) {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  for (const TopicPartition& tp : partitions) {
+    absl::StatusOr<Assigned*> a = FindAssigned(tp);
+    if (!a.ok()) return a.status();
+    (*a)->position = (*a)->partition->high_watermark();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Consumer::CommitOffsets(
+    absl::Span<const std::pair<TopicPartition, int64_t>> offsets) {
+  if (store_ == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "consumer ", options_.client_id, ": committing needs a group.id"));
+  }
+  std::vector<std::pair<TopicPartition, OffsetAndMetadata>> commits;
+  for (const auto& [tp, offset] : offsets) {
+    OffsetAndMetadata m;
+    m.offset = offset;
+    commits.emplace_back(tp, std::move(m));
+  }
+  return store_->Commit(options_.group_id, commits);
+}
+
+absl::Status Consumer::CommitPositions() {
+  std::vector<std::pair<TopicPartition, int64_t>> offsets;
+  for (const auto& a : assigned_) {
+    if (a->position) offsets.emplace_back(a->tp, *a->position);
+  }
+  if (offsets.empty()) return absl::OkStatus();
+  return CommitOffsets(offsets);
+}
+
+absl::Status Consumer::MaybeAutoCommit() {
+  if (!options_.enable_auto_commit || store_ == nullptr) {
+    return absl::OkStatus();
+  }
+  const absl::Time now = clock_->Now();
+  if (now - last_auto_commit_ < options_.auto_commit_interval) {
+    return absl::OkStatus();
+  }
+  last_auto_commit_ = now;
+  return CommitPositions();
+}
+
+absl::Status Consumer::CommitSync() {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  if (store_ == nullptr) return CommitOffsets({});
+  return CommitPositions();
+}
+
+absl::Status Consumer::CommitSync(
+    absl::Span<const std::pair<TopicPartition, int64_t>> offsets) {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  return CommitOffsets(offsets);
+}
+
+void Consumer::CommitAsync(CommitCallback callback) {
+  absl::Status status;
+  {
+    UseGuard guard(this);
+    status = guard.status().ok() ? CommitPositions() : guard.status();
+    if (status.ok() && store_ == nullptr) status = CommitOffsets({});
+  }
+  if (callback != nullptr) callback(status);
+}
+
+absl::StatusOr<std::vector<std::optional<int64_t>>> Consumer::Committed(
+    absl::Span<const TopicPartition> partitions) {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  if (store_ == nullptr) return CommitOffsets({});
+  std::vector<std::optional<int64_t>> out;
+  for (const TopicPartition& tp : partitions) {
+    std::optional<OffsetAndMetadata> c =
+        store_->Committed(options_.group_id, tp);
+    out.push_back(c ? std::optional<int64_t>(c->offset) : std::nullopt);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::optional<OffsetAndTimestamp>>>
+Consumer::OffsetsForTimes(
+    absl::Span<const std::pair<TopicPartition, int64_t>> timestamps) {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  std::vector<std::optional<OffsetAndTimestamp>> out;
+  for (const auto& [tp, ts] : timestamps) {
+    absl::StatusOr<std::shared_ptr<Partition>> p =
+        broker_->GetPartition(tp.topic, tp.partition);
+    if (!p.ok()) return p.status();
+    absl::StatusOr<OffsetAndTimestamp> found = (*p)->OffsetForTimestamp(ts);
+    if (absl::IsNotFound(found.status())) {
+      out.push_back(std::nullopt);
+    } else if (!found.ok()) {
+      return found.status();
+    } else {
+      out.push_back(*found);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<int64_t>> Consumer::Offsets(
+    absl::Span<const TopicPartition> partitions, bool begin) {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  std::vector<int64_t> out;
+  for (const TopicPartition& tp : partitions) {
+    absl::StatusOr<std::shared_ptr<Partition>> p =
+        broker_->GetPartition(tp.topic, tp.partition);
+    if (!p.ok()) return p.status();
+    out.push_back(begin ? (*p)->log_start_offset() : (*p)->high_watermark());
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<int64_t>> Consumer::BeginningOffsets(
+    absl::Span<const TopicPartition> partitions) {
+  return Offsets(partitions, /*begin=*/true);
+}
+
+absl::StatusOr<std::vector<int64_t>> Consumer::EndOffsets(
+    absl::Span<const TopicPartition> partitions) {
+  return Offsets(partitions, /*begin=*/false);
+}
+
+absl::Status Consumer::SetPaused(absl::Span<const TopicPartition> partitions,
+                                 bool paused) {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  for (const TopicPartition& tp : partitions) {  // all known, or no change
+    if (absl::Status s = FindAssigned(tp).status(); !s.ok()) return s;
+  }
+  for (const TopicPartition& tp : partitions) Find(tp)->paused = paused;
+  return absl::OkStatus();
+}
+
+absl::Status Consumer::Pause(absl::Span<const TopicPartition> partitions) {
+  return SetPaused(partitions, true);
+}
+
+absl::Status Consumer::Resume(absl::Span<const TopicPartition> partitions) {
+  return SetPaused(partitions, false);
+}
+
+std::vector<TopicPartition> Consumer::Paused() const {
+  std::vector<TopicPartition> out;
+  for (const auto& a : assigned_) {
+    if (a->paused) out.push_back(a->tp);
+  }
+  return out;
+}
+
+void Consumer::Wakeup() {
+  wakeup_.store(true);
+  notifier_.Notify();
+}
+
+absl::Status Consumer::Close() {
+  UseGuard guard(this);
+  if (!guard.status().ok()) {
+    return closed_ ? absl::OkStatus() : guard.status();
+  }
+  absl::Status status;
+  if (options_.enable_auto_commit && store_ != nullptr) {
+    status = CommitPositions();
+  }
+  for (auto& a : assigned_) a->partition->RemoveNotifier(&notifier_);
+  assigned_.clear();
+  closed_ = true;
+  return status;
+}
+
+}  // namespace runnel
