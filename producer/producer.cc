@@ -186,7 +186,8 @@ std::unique_ptr<Producer::Batch> Producer::NewBatch(PartitionQueue& queue,
     incomplete_.insert(batch->id);
   }
   batch->created = clock_->Now();
-  batch->bytes.reserve(std::max(options_.batch_size, reserve));
+  batch->capacity = std::max(options_.batch_size, reserve);
+  batch->buffer.reset(new char[batch->capacity]);  // not zero-filled
   RecordBatchOptions options;
   options.compression = options_.compression;
   if (producer_id_ >= 0) {
@@ -194,7 +195,8 @@ std::unique_ptr<Producer::Batch> Producer::NewBatch(PartitionQueue& queue,
     options.producer_epoch = 0;
     options.base_sequence = queue.next_sequence;
   }
-  batch->builder = std::make_unique<RecordBatchBuilder>(options, &batch->bytes);
+  batch->builder = std::make_unique<RecordBatchBuilder>(
+      options, absl::MakeSpan(batch->buffer.get(), batch->capacity));
   return batch;
 }
 
@@ -202,6 +204,7 @@ void Producer::SealOpen(PartitionQueue& queue) {
   queue.mu.AssertHeld();
   std::unique_ptr<Batch> batch = std::move(queue.open);
   batch->seal_error = batch->builder->Finish().status();
+  batch->size = batch->builder->size_bytes();
   batch->builder.reset();
   // The next batch's base sequence follows this one's records.
   queue.next_sequence = static_cast<int32_t>(

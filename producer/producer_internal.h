@@ -29,7 +29,11 @@ namespace runnel {
 
 struct Producer::Batch {
   int64_t id = 0;
-  std::string bytes;
+  // The batch is built in place here (no zero-filling, one copy of each
+  // record's bytes); `size` bytes of it hold the sealed batch.
+  std::unique_ptr<char[]> buffer;
+  size_t capacity = 0;
+  size_t size = 0;
   std::unique_ptr<RecordBatchBuilder> builder;  // null once sealed
   // Records sent with a callback (the others need nothing kept).
   struct Pending {
@@ -46,6 +50,8 @@ struct Producer::Batch {
   absl::Time retry_at = absl::InfinitePast();
   // Why sealing failed (the batch then fails without an append).
   absl::Status seal_error;
+
+  absl::string_view bytes() const { return {buffer.get(), size}; }
 };
 
 struct Producer::PartitionQueue {

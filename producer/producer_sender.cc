@@ -80,7 +80,7 @@ void Producer::SendBatches(PartitionQueue& queue,
   for (size_t i = 0; i < batches.size(); ++i) {
     Batch& batch = *batches[i];
     absl::StatusOr<AppendInfo> appended =
-        batch.seal_error.ok() ? target->Append(batch.bytes)
+        batch.seal_error.ok() ? target->Append(batch.bytes())
                               : absl::StatusOr<AppendInfo>(batch.seal_error);
     const absl::Time now = clock_->Now();
     if (absl::IsResourceExhausted(appended.status()) &&
