@@ -1,0 +1,111 @@
+// Copyright 2026 The Runnel Authors.
+#include "tools/cli.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+ABSL_FLAG(std::string, data_dir, "",
+          "The broker's data directory (Kafka's log.dirs); must exist.");
+ABSL_FLAG(std::string, topic, "", "The topic.");
+ABSL_FLAG(int32_t, partitions, -1,
+          "topics --create/--alter: the partition count (-1: num.partitions).");
+ABSL_FLAG(int32_t, replication_factor, -1,
+          "topics --create: the replication factor (-1: the default, 1).");
+ABSL_FLAG(bool, create, false, "topics: create --topic.");
+ABSL_FLAG(bool, list, false, "topics: list the topics.");
+ABSL_FLAG(bool, describe, false, "topics: describe --topic (or all).");
+ABSL_FLAG(bool, delete, false, "topics: delete --topic.");
+ABSL_FLAG(bool, alter, false, "topics: grow --topic to --partitions.");
+ABSL_FLAG(bool, from_beginning, false,
+          "console-consumer: start at the earliest offset (without a "
+          "committed one).");
+ABSL_FLAG(std::string, group, "", "console-consumer: the consumer group.");
+ABSL_FLAG(int32_t, partition, -1, "console-consumer: read only this one.");
+ABSL_FLAG(int64_t, offset, -1,
+          "console-consumer: with --partition, start at this offset.");
+ABSL_FLAG(int64_t, max_messages, -1,
+          "console-consumer: exit after this many records (-1: no limit).");
+ABSL_FLAG(int64_t, timeout_ms, -1,
+          "console-consumer: exit after this long without a record "
+          "(-1: never).");
+
+namespace runnel {
+namespace cli {
+
+std::vector<char*> ExtractRepeated(int argc, char** argv,
+                                   RepeatedOptions* out) {
+  const struct {
+    const char* name;
+    std::vector<std::string>* into;
+  } repeatable[] = {{"--config", &out->configs},
+                    {"--property", &out->properties},
+                    {"--producer-property", &out->producer_properties},
+                    {"--consumer-property", &out->consumer_properties}};
+  std::vector<char*> rest;
+  for (int i = 0; i < argc; ++i) {
+    bool taken = false;
+    for (const auto& r : repeatable) {
+      const absl::string_view arg = argv[i];
+      if (arg == r.name && i + 1 < argc) {
+        r.into->push_back(argv[++i]);
+        taken = true;
+      } else if (absl::StartsWith(arg, absl::StrCat(r.name, "="))) {
+        r.into->push_back(std::string(arg.substr(std::strlen(r.name) + 1)));
+        taken = true;
+      }
+      if (taken) break;
+    }
+    if (!taken) rest.push_back(argv[i]);
+  }
+  return rest;
+}
+
+absl::StatusOr<absl::flat_hash_map<std::string, std::string>> ParsePairs(
+    const std::vector<std::string>& pairs, absl::string_view what) {
+  absl::flat_hash_map<std::string, std::string> out;
+  for (const std::string& pair : pairs) {
+    const size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, " '", pair, "' is not key=value"));
+    }
+    out[pair.substr(0, eq)] = pair.substr(eq + 1);
+  }
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<Broker>> OpenBroker() {
+  const std::string dir = absl::GetFlag(FLAGS_data_dir);
+  if (dir.empty()) {
+    return absl::InvalidArgumentError("--data-dir is required");
+  }
+  absl::StatusOr<bool> is_dir = FileSystem::Default()->IsDirectory(dir);
+  if (!is_dir.ok() || !*is_dir) {
+    return absl::NotFoundError(
+        absl::StrCat("data directory ", dir, " does not exist"));
+  }
+  BrokerOptions options;
+  options.data_dir = dir;
+  options.maintenance_interval = absl::ZeroDuration();  // short-lived
+  return Broker::Open(options);
+}
+
+int Fail(absl::string_view command, const absl::Status& status) {
+  std::fprintf(stderr, "runnel %s: %s\n", std::string(command).c_str(),
+               std::string(status.message()).c_str());
+  return kError;
+}
+
+int Usage(absl::string_view command, absl::string_view message,
+          absl::string_view usage) {
+  std::fprintf(stderr, "runnel %s: %s\n%s", std::string(command).c_str(),
+               std::string(message).c_str(), std::string(usage).c_str());
+  return kUsage;
+}
+
+}  // namespace cli
+}  // namespace runnel

@@ -1,0 +1,77 @@
+// Copyright 2026 The Runnel Authors.
+//
+// runnel — Runnel's command line: Kafka's Quick Start tools on a data
+// directory.
+//
+//   runnel topics --create --topic events --partitions 3 --data-dir /tmp/r
+//   echo hello | runnel console-producer --topic events --data-dir /tmp/r
+//   runnel console-consumer --topic events --from-beginning
+//       --timeout-ms 1000 --data-dir /tmp/r
+//
+// Flags are spelled as in Kafka's tools (dashes; --data-dir instead of
+// --bootstrap-server). Exit codes: 0 ok, 1 error (one line on stderr), 2
+// usage. `runnel <command> --help` lists every flag.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "tools/cli.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: runnel <command> [flags]\n"
+    "commands:\n"
+    "  topics            --create, --list, --describe, --delete, --alter\n"
+    "  console-producer  one record per line of standard input\n"
+    "  console-consumer  print records, Kafka's default format\n"
+    "run `runnel <command> --help` for the flags\n";
+
+// Kafka spells flags with dashes (--data-dir); absl names use underscores.
+std::string Underscored(const char* arg) {
+  std::string s = arg;
+  if (!absl::StartsWith(s, "--")) return s;
+  const size_t end = std::min(s.find('='), s.size());
+  for (size_t i = 2; i < end; ++i) {
+    if (s[i] == '-') s[i] = '_';
+  }
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 ||
+      std::strcmp(argv[1], "-h") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? runnel::cli::kUsage : runnel::cli::kOk;
+  }
+  const std::string command = argv[1];
+  runnel::cli::RepeatedOptions repeated;
+  std::vector<char*> rest =
+      runnel::cli::ExtractRepeated(argc - 2, argv + 2, &repeated);
+  std::vector<std::string> args = {std::string(argv[0]) + " " + command};
+  for (char* arg : rest) args.push_back(Underscored(arg));
+  std::vector<char*> cargs;
+  for (std::string& a : args) cargs.push_back(a.data());
+  std::vector<char*> positional =
+      absl::ParseCommandLine(static_cast<int>(cargs.size()), cargs.data());
+  if (positional.size() > 1) {
+    return runnel::cli::Usage(
+        command, std::string("unexpected argument '") + positional[1] + "'",
+        kUsage);
+  }
+  if (command == "topics") return runnel::cli::TopicsCommand(repeated);
+  if (command == "console-producer") {
+    return runnel::cli::ConsoleProducerCommand(repeated);
+  }
+  if (command == "console-consumer") {
+    return runnel::cli::ConsoleConsumerCommand(repeated);
+  }
+  return runnel::cli::Usage(command, "unknown command", kUsage);
+}
