@@ -15,7 +15,8 @@
 //
 //   ./bazelw run --config=opt //benchmarks:broker_bench
 //
-// Files go under RUNNEL_BENCH_DIR, else $TEST_TMPDIR, else /tmp.
+// Files go under RUNNEL_BENCH_DIR, else $TEST_TMPDIR, else /tmp
+// (bench::BenchDir), and are removed after each case.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,15 +35,6 @@ namespace {
 
 constexpr int kPartitionsPerTopic = 1000;
 
-std::string BenchRoot() {
-  for (const char* name : {"RUNNEL_BENCH_DIR", "TEST_TMPDIR"}) {
-    if (const char* dir = std::getenv(name); dir != nullptr && *dir != '\0') {
-      return dir;
-    }
-  }
-  return "/tmp";
-}
-
 BrokerOptions Options(const std::string& dir, FileSystem* fs) {
   BrokerOptions options;
   options.data_dir = dir;
@@ -52,13 +44,15 @@ BrokerOptions Options(const std::string& dir, FileSystem* fs) {
 
 // A data directory with `partitions` partitions of one small batch each,
 // built once per size with syncs skipped (then one sync()), cleanly closed.
-absl::StatusOr<std::string> Fixture(int partitions) {
-  const std::string dir =
-      absl::StrCat(BenchRoot(), "/runnel-broker-bench-", partitions);
+// `Data(dir)` is the broker's data directory inside a bench directory.
+std::string Data(const bench::BenchDir& dir) { return dir.File("broker"); }
+
+absl::StatusOr<std::unique_ptr<bench::BenchDir>> Fixture(int partitions) {
+  absl::StatusOr<std::unique_ptr<bench::BenchDir>> bench_dir =
+      bench::BenchDir::Create();
+  if (!bench_dir.ok()) return bench_dir.status();
+  const std::string dir = Data(**bench_dir);
   FileSystem* posix = FileSystem::Default();
-  if (absl::Status s = posix->RemoveAll(dir); !s.ok() && !absl::IsNotFound(s)) {
-    return s;
-  }
   bench::BenchFileSystem fast(posix, {/*prefault=*/false, /*skip_sync=*/true});
   absl::StatusOr<bench::Workload> workload = bench::MakeWorkload();
   if (!workload.ok()) return workload.status();
@@ -85,19 +79,21 @@ absl::StatusOr<std::string> Fixture(int partitions) {
     if (absl::Status s = (*broker)->Close(); !s.ok()) return s;
   }
   sync();
-  return dir;
+  return bench_dir;
 }
 
 void BM_OpenBroker(benchmark::State& state) {
   const int partitions = static_cast<int>(state.range(0));
-  absl::StatusOr<std::string> dir = Fixture(partitions);
-  if (!dir.ok()) {
-    state.SkipWithError(std::string(dir.status().message()).c_str());
+  absl::StatusOr<std::unique_ptr<bench::BenchDir>> fixture =
+      Fixture(partitions);
+  if (!fixture.ok()) {
+    state.SkipWithError(std::string(fixture.status().message()).c_str());
     return;
   }
+  const std::string dir = Data(**fixture);
   for (auto _ : state) {
     absl::StatusOr<std::unique_ptr<Broker>> broker =
-        Broker::Open(Options(*dir, nullptr));
+        Broker::Open(Options(dir, nullptr));
     if (!broker.ok()) {
       state.SkipWithError(std::string(broker.status().message()).c_str());
       return;
@@ -112,7 +108,6 @@ void BM_OpenBroker(benchmark::State& state) {
     state.ResumeTiming();
   }
   state.counters["partitions"] = partitions;
-  FileSystem::Default()->RemoveAll(*dir).IgnoreError();
 }
 BENCHMARK(BM_OpenBroker)
     ->Arg(1000)
@@ -122,14 +117,16 @@ BENCHMARK(BM_OpenBroker)
 
 void BM_Limit_StatPartitions(benchmark::State& state) {
   const int partitions = static_cast<int>(state.range(0));
-  absl::StatusOr<std::string> dir = Fixture(partitions);
-  if (!dir.ok()) {
-    state.SkipWithError(std::string(dir.status().message()).c_str());
+  absl::StatusOr<std::unique_ptr<bench::BenchDir>> fixture =
+      Fixture(partitions);
+  if (!fixture.ok()) {
+    state.SkipWithError(std::string(fixture.status().message()).c_str());
     return;
   }
+  const std::string dir = Data(**fixture);
   FileSystem* posix = FileSystem::Default();
   for (auto _ : state) {
-    absl::StatusOr<std::vector<std::string>> names = posix->ListDir(*dir);
+    absl::StatusOr<std::vector<std::string>> names = posix->ListDir(dir);
     if (!names.ok()) {
       state.SkipWithError("list failed");
       return;
@@ -137,14 +134,13 @@ void BM_Limit_StatPartitions(benchmark::State& state) {
     int dirs = 0;
     for (const std::string& name : *names) {
       struct stat st;
-      if (::stat(absl::StrCat(*dir, "/", name).c_str(), &st) == 0 &&
+      if (::stat(absl::StrCat(dir, "/", name).c_str(), &st) == 0 &&
           S_ISDIR(st.st_mode)) {
         ++dirs;
       }
     }
     benchmark::DoNotOptimize(dirs);
   }
-  posix->RemoveAll(*dir).IgnoreError();
 }
 BENCHMARK(BM_Limit_StatPartitions)
     ->Arg(1000)
@@ -154,9 +150,13 @@ BENCHMARK(BM_Limit_StatPartitions)
 
 void BM_CreateTopic(benchmark::State& state) {
   const int partitions = static_cast<int>(state.range(0));
-  const std::string dir =
-      absl::StrCat(BenchRoot(), "/runnel-broker-bench-create");
-  FileSystem::Default()->RemoveAll(dir).IgnoreError();
+  absl::StatusOr<std::unique_ptr<bench::BenchDir>> bench_dir =
+      bench::BenchDir::Create();
+  if (!bench_dir.ok()) {
+    state.SkipWithError(std::string(bench_dir.status().message()).c_str());
+    return;
+  }
+  const std::string dir = Data(**bench_dir);
   absl::StatusOr<std::unique_ptr<Broker>> broker =
       Broker::Open(Options(dir, nullptr));
   if (!broker.ok()) {
@@ -177,7 +177,6 @@ void BM_CreateTopic(benchmark::State& state) {
     state.ResumeTiming();
   }
   (*broker)->Close().IgnoreError();
-  FileSystem::Default()->RemoveAll(dir).IgnoreError();
 }
 BENCHMARK(BM_CreateTopic)
     ->Arg(1000)
