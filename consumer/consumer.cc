@@ -240,6 +240,14 @@ absl::Status Consumer::FetchInto(Assigned& a, int max_records,
   }
   if (!fetched.ok()) return fetched.status();
   if (fetched->read.batches.empty()) return absl::OkStatus();
+  // Room for every record these batches can add (headers only, no CRC).
+  size_t room = 0;
+  for (absl::string_view bytes : fetched->read.batches) {
+    absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(bytes);
+    if (header.ok()) room += static_cast<size_t>(header->record_count);
+  }
+  out->records_.reserve(out->records_.size() +
+                        std::min(room, static_cast<size_t>(max_records)));
   out->topics_.push_back(a.tp.topic);
   const absl::string_view topic = out->topics_.back();
   DecodeOptions decode;
@@ -367,12 +375,15 @@ absl::Status Consumer::SeekToEnd(absl::Span<const TopicPartition> partitions) {
   return absl::OkStatus();
 }
 
+absl::Status Consumer::NeedGroup() const {
+  if (store_ != nullptr) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "consumer ", options_.client_id, ": committing needs a group.id"));
+}
+
 absl::Status Consumer::CommitOffsets(
     absl::Span<const std::pair<TopicPartition, int64_t>> offsets) {
-  if (store_ == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "consumer ", options_.client_id, ": committing needs a group.id"));
-  }
+  if (absl::Status s = NeedGroup(); !s.ok()) return s;
   std::vector<std::pair<TopicPartition, OffsetAndMetadata>> commits;
   for (const auto& [tp, offset] : offsets) {
     OffsetAndMetadata m;
@@ -406,7 +417,7 @@ absl::Status Consumer::MaybeAutoCommit() {
 absl::Status Consumer::CommitSync() {
   UseGuard guard(this);
   if (!guard.status().ok()) return guard.status();
-  if (store_ == nullptr) return CommitOffsets({});
+  if (absl::Status s = NeedGroup(); !s.ok()) return s;
   return CommitPositions();
 }
 
@@ -421,8 +432,9 @@ void Consumer::CommitAsync(CommitCallback callback) {
   absl::Status status;
   {
     UseGuard guard(this);
-    status = guard.status().ok() ? CommitPositions() : guard.status();
-    if (status.ok() && store_ == nullptr) status = CommitOffsets({});
+    status = guard.status();
+    if (status.ok()) status = NeedGroup();
+    if (status.ok()) status = CommitPositions();
   }
   if (callback != nullptr) callback(status);
 }
@@ -431,7 +443,7 @@ absl::StatusOr<std::vector<std::optional<int64_t>>> Consumer::Committed(
     absl::Span<const TopicPartition> partitions) {
   UseGuard guard(this);
   if (!guard.status().ok()) return guard.status();
-  if (store_ == nullptr) return CommitOffsets({});
+  if (absl::Status s = NeedGroup(); !s.ok()) return s;
   std::vector<std::optional<int64_t>> out;
   for (const TopicPartition& tp : partitions) {
     std::optional<OffsetAndMetadata> c =

@@ -251,6 +251,8 @@ class Consumer {
   absl::Status InitPosition(Assigned& a);
   absl::Status ResetPosition(Assigned& a);
   absl::Status FetchInto(Assigned& a, int max_records, ConsumerRecords* out);
+  // InvalidArgument unless the consumer has a group.id (commits need one).
+  absl::Status NeedGroup() const;
   absl::Status CommitPositions();
   absl::Status MaybeAutoCommit();
   absl::Status CommitOffsets(

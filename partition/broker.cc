@@ -203,7 +203,8 @@ absl::Status Broker::CheckOpen() const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<TopicInfo> Broker::GetTopic(absl::string_view topic) const {
+absl::StatusOr<std::shared_ptr<const TopicInfo>> Broker::PublishedTopic(
+    absl::string_view topic) const {
   MutexLock lock(&mu_);
   if (closed_) {
     return absl::FailedPreconditionError(
@@ -213,31 +214,27 @@ absl::StatusOr<TopicInfo> Broker::GetTopic(absl::string_view topic) const {
   if (it == topics_.end()) {
     return absl::NotFoundError(absl::StrCat("unknown topic '", topic, "'"));
   }
-  return *it->second;
+  return it->second;
+}
+
+absl::StatusOr<TopicInfo> Broker::GetTopic(absl::string_view topic) const {
+  absl::StatusOr<std::shared_ptr<const TopicInfo>> info = PublishedTopic(topic);
+  if (!info.ok()) return info.status();
+  return **info;
 }
 
 absl::StatusOr<std::shared_ptr<Partition>> Broker::GetPartition(
     absl::string_view topic, int32_t partition) const {
-  std::shared_ptr<const TopicInfo> info;
-  {
-    MutexLock lock(&mu_);
-    if (closed_) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("broker on ", options_.data_dir, " is closed"));
-    }
-    auto it = topics_.find(topic);
-    if (it == topics_.end()) {
-      return absl::NotFoundError(absl::StrCat("unknown topic '", topic, "'"));
-    }
-    info = it->second;
-  }
-  if (partition < 0 ||
-      partition >= static_cast<int32_t>(info->partitions.size())) {
+  absl::StatusOr<std::shared_ptr<const TopicInfo>> info = PublishedTopic(topic);
+  if (!info.ok()) return info.status();
+  const std::vector<std::shared_ptr<Partition>>& partitions =
+      (*info)->partitions;
+  if (partition < 0 || partition >= static_cast<int32_t>(partitions.size())) {
     return absl::NotFoundError(
         absl::StrCat("unknown partition ", topic, "-", partition, ": topic '",
-                     topic, "' has ", info->partitions.size(), " partitions"));
+                     topic, "' has ", partitions.size(), " partitions"));
   }
-  return info->partitions[partition];
+  return partitions[partition];
 }
 
 std::vector<TopicInfo> Broker::Topics() const {

@@ -174,6 +174,9 @@ class Broker {
   absl::Status OpenPartitions(std::vector<TopicInfo*> topics);
   void ReapLeftovers();
   absl::Status CheckOpen() const;
+  // The published topic, or NotFound / FailedPrecondition (closed).
+  absl::StatusOr<std::shared_ptr<const TopicInfo>> PublishedTopic(
+      absl::string_view topic) const;
   std::shared_ptr<Partition> NewPartition(const TopicInfo& topic,
                                           int32_t partition) const;
   LogOptions PartitionLogOptions(const TopicInfo& topic,
