@@ -14,6 +14,8 @@
 //   runnel/producer.h         Kafka's KafkaProducer: batching, acks, retries
 //   runnel/partitioner.h      Kafka's partitioners (murmur2, sticky, ...)
 //   runnel/consumer.h         Kafka's KafkaConsumer; offset-range reads
+//   runnel/assignor.h         group assignment strategies (range, sticky..)
+//   runnel/group_admin.h      consumer groups: list, describe, lag, reset
 //   runnel/log.h              one partition's durable, segmented log
 //   runnel/log_maintainer.h   background flush, retention and compaction
 //   runnel/topic_config.h     Kafka topic configs, typed and as properties
@@ -29,10 +31,12 @@
 #define RUNNEL_RUNNEL_H_
 
 #include "runnel/admin.h"            // IWYU pragma: export
+#include "runnel/assignor.h"         // IWYU pragma: export
 #include "runnel/broker.h"           // IWYU pragma: export
 #include "runnel/clock.h"            // IWYU pragma: export
 #include "runnel/consumer.h"         // IWYU pragma: export
 #include "runnel/file_system.h"      // IWYU pragma: export
+#include "runnel/group_admin.h"      // IWYU pragma: export
 #include "runnel/log.h"              // IWYU pragma: export
 #include "runnel/log_maintainer.h"   // IWYU pragma: export
 #include "runnel/mem_file_system.h"  // IWYU pragma: export

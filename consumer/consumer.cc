@@ -8,6 +8,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "consumer/topic_pattern.h"
+#include "consumer_group/group_coordinator.h"
 #include "consumer_group/offset_store.h"
 
 namespace runnel {
@@ -87,23 +89,55 @@ absl::StatusOr<std::unique_ptr<Consumer>> Consumer::Create(
         "consumer config max.poll.records: ", options.max_poll_records,
         " is below the minimum 1"));
   }
-  OffsetStore* store = nullptr;
-  if (!options.group_id.empty()) {
-    absl::StatusOr<OffsetStore*> found = OffsetStore::ForBroker(broker);
-    if (!found.ok()) return found.status();
-    store = *found;
+  std::vector<std::shared_ptr<PartitionAssignor>> assignors = options.assignors;
+  if (assignors.empty()) {
+    absl::StatusOr<std::vector<std::shared_ptr<PartitionAssignor>>> named =
+        AssignorsFromStrategy(options.partition_assignment_strategy);
+    if (!named.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("consumer config partition.assignment.strategy: ",
+                       named.status().message()));
+    }
+    assignors = *std::move(named);
   }
-  return std::unique_ptr<Consumer>(
-      new Consumer(broker, std::move(options), store));
+  GroupCoordinator* coordinator = nullptr;
+  if (!options.group_id.empty()) {
+    absl::StatusOr<GroupCoordinator*> found =
+        GroupCoordinator::ForBroker(broker);
+    if (!found.ok()) return found.status();
+    coordinator = *found;
+  }
+  return std::unique_ptr<Consumer>(new Consumer(
+      broker, std::move(options), coordinator, std::move(assignors)));
 }
 
-Consumer::Consumer(Broker* broker, ConsumerOptions options, OffsetStore* store)
+namespace {
+// COOPERATIVE only if every strategy supports it (Kafka's rule).
+RebalanceProtocol ProtocolOf(
+    const std::vector<std::shared_ptr<PartitionAssignor>>& assignors) {
+  for (const auto& a : assignors) {
+    std::vector<RebalanceProtocol> p = a->supported_protocols();
+    if (std::find(p.begin(), p.end(), RebalanceProtocol::kCooperative) ==
+        p.end()) {
+      return RebalanceProtocol::kEager;
+    }
+  }
+  return RebalanceProtocol::kCooperative;
+}
+}  // namespace
+
+Consumer::Consumer(Broker* broker, ConsumerOptions options,
+                   GroupCoordinator* coordinator,
+                   std::vector<std::shared_ptr<PartitionAssignor>> assignors)
     : broker_(broker),
       options_(std::move(options)),
       clock_(options_.clock != nullptr            ? options_.clock
              : broker->options().clock != nullptr ? broker->options().clock
                                                   : Clock::Real()),
-      store_(store),
+      coordinator_(coordinator),
+      store_(coordinator == nullptr ? nullptr : coordinator->offset_store()),
+      assignors_(std::move(assignors)),
+      protocol_(ProtocolOf(assignors_)),
       last_auto_commit_(clock_->Now()) {}
 
 Consumer::~Consumer() { Close().IgnoreError(); }
@@ -152,7 +186,12 @@ absl::Status Consumer::SetAssignment(
 absl::Status Consumer::Assign(absl::Span<const TopicPartition> partitions) {
   UseGuard guard(this);
   if (!guard.status().ok()) return guard.status();
-  subscription_.clear();
+  if (phase_ != GroupPhase::kNone) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "consumer ", options_.client_id,
+        ": Assign while subscribed (Unsubscribe first: subscription and "
+        "manual assignment are mutually exclusive)"));
+  }
   return SetAssignment(partitions);
 }
 
@@ -162,40 +201,53 @@ std::vector<TopicPartition> Consumer::Assignment() const {
   return out;
 }
 
-absl::Status Consumer::Subscribe(absl::Span<const std::string> topics) {
+absl::Status Consumer::Subscribe(absl::Span<const std::string> topics,
+                                 ConsumerRebalanceListener* listener) {
   UseGuard guard(this);
   if (!guard.status().ok()) return guard.status();
-  if (options_.group_id.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "consumer ", options_.client_id, ": Subscribe needs a group.id"));
-  }
+  if (absl::Status s = NeedGroup(); !s.ok()) return s;
   for (const std::string& topic : topics) {
     if (absl::Status s = broker_->GetTopic(topic).status(); !s.ok()) return s;
   }
-  subscription_.assign(topics.begin(), topics.end());
-  return RefreshSubscription();
+  pattern_ = nullptr;
+  return StartSubscription({topics.begin(), topics.end()}, listener);
 }
 
-// The only member of its group gets every partition of its topics.
-absl::Status Consumer::RefreshSubscription() {
-  if (subscription_.empty()) return absl::OkStatus();
-  std::vector<TopicPartition> wanted;
-  for (const std::string& topic : subscription_) {
-    absl::StatusOr<TopicInfo> info = broker_->GetTopic(topic);
-    if (!info.ok()) continue;  // deleted: its partitions go away
-    for (size_t p = 0; p < info->partitions.size(); ++p) {
-      wanted.push_back({topic, static_cast<int32_t>(p)});
-    }
+absl::Status Consumer::SubscribePattern(absl::string_view regex,
+                                        ConsumerRebalanceListener* listener) {
+  UseGuard guard(this);
+  if (!guard.status().ok()) return guard.status();
+  if (absl::Status s = NeedGroup(); !s.ok()) return s;
+  absl::StatusOr<TopicMatcher> matcher = CompileTopicPattern(regex);
+  if (!matcher.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "consumer ", options_.client_id, ": ", matcher.status().message()));
   }
-  if (wanted == Assignment()) return absl::OkStatus();
-  return SetAssignment(wanted);
+  pattern_ = *std::move(matcher);
+  pattern_version_ = broker_->metadata_version();
+  return StartSubscription(MatchingTopics(), listener);
+}
+
+std::vector<std::string> Consumer::Subscription() const {
+  return subscription_;
 }
 
 absl::Status Consumer::Unsubscribe() {
   UseGuard guard(this);
   if (!guard.status().ok()) return guard.status();
+  absl::Status status;
+  if (phase_ != GroupPhase::kNone) {
+    status = LeaveGroup(GroupMembershipOperation::kLeaveGroup);
+  }
   subscription_.clear();
-  return SetAssignment({});
+  pattern_ = nullptr;
+  if (absl::Status s = SetAssignment({}); !s.ok()) return s;
+  return status;
+}
+
+ConsumerGroupMetadata Consumer::GroupMetadata() const {
+  return {options_.group_id, generation_, member_id_,
+          options_.group_instance_id};
 }
 
 absl::Status Consumer::ResetPosition(Assigned& a) {
@@ -295,7 +347,17 @@ absl::StatusOr<ConsumerRecords> Consumer::Poll(absl::Duration timeout) {
       return absl::CancelledError(
           absl::StrCat("consumer ", options_.client_id, ": woken up"));
     }
-    if (absl::Status s = RefreshSubscription(); !s.ok()) return s;
+    if (phase_ != GroupPhase::kNone) {
+      absl::StatusOr<bool> ready = PollGroup();
+      if (!ready.ok()) return ready.status();
+      if (!*ready) {  // a rebalance is under way: wait for the group
+        const absl::Time now = absl::Now();
+        if (now >= deadline) return ConsumerRecords();
+        notifier_.WaitUntil(
+            std::min(deadline, now + options_.heartbeat_interval));
+        continue;
+      }
+    }
     ConsumerRecords records;
     int left = options_.max_poll_records;
     const size_t n = assigned_.size();
@@ -325,7 +387,11 @@ absl::StatusOr<ConsumerRecords> Consumer::Poll(absl::Duration timeout) {
         if (any) break;
       }
     }
-    notifier_.WaitUntil(deadline);
+    // In a group, wake each heartbeat interval to see to the group.
+    notifier_.WaitUntil(
+        phase_ == GroupPhase::kNone
+            ? deadline
+            : std::min(deadline, absl::Now() + options_.heartbeat_interval));
   }
 }
 
@@ -377,8 +443,9 @@ absl::Status Consumer::SeekToEnd(absl::Span<const TopicPartition> partitions) {
 
 absl::Status Consumer::NeedGroup() const {
   if (store_ != nullptr) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "consumer ", options_.client_id, ": committing needs a group.id"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("consumer ", options_.client_id,
+                   ": committing and subscribing need a group.id"));
 }
 
 absl::Status Consumer::CommitOffsets(
@@ -390,7 +457,11 @@ absl::Status Consumer::CommitOffsets(
     m.offset = offset;
     commits.emplace_back(tp, std::move(m));
   }
-  return store_->Commit(options_.group_id, commits);
+  if (phase_ == GroupPhase::kNone) {  // manual assignment
+    return coordinator_->Commit(options_.group_id, "", -1, commits);
+  }
+  return coordinator_->Commit(options_.group_id, member_id_, generation_,
+                              commits);
 }
 
 absl::Status Consumer::CommitPositions() {
@@ -411,7 +482,10 @@ absl::Status Consumer::MaybeAutoCommit() {
     return absl::OkStatus();
   }
   last_auto_commit_ = now;
-  return CommitPositions();
+  absl::Status status = CommitPositions();
+  // A rebalance under way: the next one commits (Kafka logs and goes on).
+  if (GroupErrorOf(status) != GroupError::kNone) return absl::OkStatus();
+  return status;
 }
 
 absl::Status Consumer::CommitSync() {
@@ -531,13 +605,15 @@ void Consumer::Wakeup() {
   notifier_.Notify();
 }
 
-absl::Status Consumer::Close() {
+absl::Status Consumer::Close(GroupMembershipOperation membership) {
   UseGuard guard(this);
   if (!guard.status().ok()) {
     return closed_ ? absl::OkStatus() : guard.status();
   }
   absl::Status status;
-  if (options_.enable_auto_commit && store_ != nullptr) {
+  if (phase_ != GroupPhase::kNone) {
+    status = LeaveGroup(membership);
+  } else if (options_.enable_auto_commit && store_ != nullptr) {
     status = CommitPositions();
   }
   for (auto& a : assigned_) a->partition->RemoveNotifier(&notifier_);

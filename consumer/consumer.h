@@ -32,9 +32,19 @@
 // FailedPrecondition naming the partition). A position that fell out of
 // the log (retention) is reset the same way.
 //
-// Groups: until consumer_group/ brings rebalancing, Subscribe makes this
-// consumer the only member: it is assigned every partition of the topics
-// (and new ones as they appear). Committed offsets work with any group.id.
+// Groups (Kafka's semantics, in process): consumers that Subscribe with the
+// same group.id share the partitions of their topics — each partition to
+// one of them (the queue model); consumers in different groups each get
+// every record (publish-subscribe). Membership is driven by Poll: the first
+// Poll joins, a rebalance (a member joins, leaves, stalls past
+// max.poll.interval.ms, or the subscribed topics change) is noticed by the
+// next Poll of every member, which rejoins; the assignment comes from the
+// group's partition.assignment.strategy (runnel/assignor.h). Rebalance
+// callbacks (ConsumerRebalanceListener) run inside Poll, Unsubscribe and
+// Close, on the caller's thread. Commits are checked against the member's
+// generation: a member that was removed cannot overwrite its successor's
+// progress (FailedPrecondition, Kafka's CommitFailedException). With
+// Assign (no group management) commits need a group without members.
 //
 // Thread-safety: like Kafka's consumer, NOT thread-safe: use it from one
 // thread at a time. A call made while another thread is inside one fails
@@ -61,6 +71,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "runnel/assignor.h"
 #include "runnel/broker.h"
 #include "runnel/clock.h"
 #include "runnel/partition.h"
@@ -68,7 +79,9 @@
 
 namespace runnel {
 
+class GroupCoordinator;
 class OffsetStore;
+struct MemberAssignment;
 struct OffsetAndMetadata;
 
 // auto.offset.reset.
@@ -97,14 +110,27 @@ struct ConsumerOptions {
   // configs; an in-process Poll returns as soon as any record is there.
   size_t fetch_min_bytes = 1;
   absl::Duration fetch_max_wait = absl::Milliseconds(500);
-  // max.poll.interval.ms (300000), session.timeout.ms (45000),
-  // heartbeat.interval.ms (3000), group.instance.id, and
-  // partition.assignment.strategy: kept for consumer groups.
+  // max.poll.interval.ms (300000): a member that does not Poll for this
+  // long (on `clock`) is removed from its group and its partitions move.
   absl::Duration max_poll_interval = absl::Minutes(5);
+  // session.timeout.ms (45000): how long a member that stopped heartbeating
+  // (closed with kRemainInGroup, as static members are by default) keeps
+  // its place. An open consumer heartbeats implicitly.
   absl::Duration session_timeout = absl::Seconds(45);
+  // heartbeat.interval.ms (3000): a Poll blocked this long wakes to check
+  // the group (in real time).
   absl::Duration heartbeat_interval = absl::Seconds(3);
+  // group.instance.id (none): static membership — a consumer that comes
+  // back with the same id within session.timeout.ms gets its partitions
+  // back without a rebalance.
   std::string group_instance_id;
-  std::string partition_assignment_strategy;
+  // partition.assignment.strategy ("range,cooperative-sticky", Kafka's
+  // default): built-in strategies by name, in order of preference; the
+  // protocol is cooperative only if every one listed supports it.
+  std::string partition_assignment_strategy = "range,cooperative-sticky";
+  // Runnel: strategy objects (e.g. your own PartitionAssignor); when set,
+  // used instead of partition_assignment_strategy.
+  std::vector<std::shared_ptr<PartitionAssignor>> assignors;
   // Runnel: spin for this long before blocking in Poll (lowest latency at
   // the cost of a busy core). Zero: block at once.
   absl::Duration poll_spin = absl::ZeroDuration();
@@ -166,6 +192,43 @@ class ConsumerRecords {
 
 using CommitCallback = absl::AnyInvocable<void(absl::Status)>;
 
+// Kafka's ConsumerRebalanceListener: told, inside Poll (and Unsubscribe,
+// Close) on the consumer's thread, when partitions come and go. It may call
+// the consumer (e.g. CommitSync in OnPartitionsRevoked, Seek in
+// OnPartitionsAssigned). With the eager protocol every rebalance revokes
+// everything first; with the cooperative one only partitions that move.
+class ConsumerRebalanceListener {
+ public:
+  virtual ~ConsumerRebalanceListener() = default;
+  // Still owned, about to be given up: commit what was processed.
+  virtual void OnPartitionsRevoked(
+      absl::Span<const TopicPartition> partitions) = 0;
+  // Newly owned (possibly empty with the cooperative protocol).
+  virtual void OnPartitionsAssigned(
+      absl::Span<const TopicPartition> partitions) = 0;
+  // Already owned by someone else (this member was removed from the group
+  // after a timeout): commits would fail. Default: OnPartitionsRevoked.
+  virtual void OnPartitionsLost(absl::Span<const TopicPartition> partitions) {
+    OnPartitionsRevoked(partitions);
+  }
+};
+
+// What Close does about group membership (Kafka's
+// CloseOptions.GroupMembershipOperation).
+enum class GroupMembershipOperation {
+  kDefault,        // dynamic members leave; static members remain
+  kLeaveGroup,     // leave now: a rebalance for the rest
+  kRemainInGroup,  // keep the place until session.timeout.ms
+};
+
+// Kafka's ConsumerGroupMetadata.
+struct ConsumerGroupMetadata {
+  std::string group_id;
+  int32_t generation_id = -1;
+  std::string member_id;  // empty until joined
+  std::string group_instance_id;
+};
+
 class Consumer {
  public:
   static absl::StatusOr<std::unique_ptr<Consumer>> Create(
@@ -178,10 +241,24 @@ class Consumer {
   // NotFound naming an unknown topic or partition; nothing changes then.
   absl::Status Assign(absl::Span<const TopicPartition> partitions);
   std::vector<TopicPartition> Assignment() const;
-  // Subscribes to `topics` as the group's only member (see the banner).
-  // InvalidArgument without a group.id; NotFound for an unknown topic.
-  absl::Status Subscribe(absl::Span<const std::string> topics);
+  // Subscribes to `topics` with group management (see the banner); the
+  // next Poll joins the group. `listener` (not owned, may be null) must
+  // outlive the subscription. InvalidArgument without a group.id;
+  // NotFound for an unknown topic; FailedPrecondition after Assign.
+  absl::Status Subscribe(absl::Span<const std::string> topics,
+                         ConsumerRebalanceListener* listener = nullptr);
+  // Subscribes to every topic whose whole name matches `regex` (ECMAScript
+  // syntax), now and as topics are created or deleted (a rebalance each
+  // time the set changes). Internal topics ("__...") never match.
+  // InvalidArgument for a bad pattern.
+  absl::Status SubscribePattern(absl::string_view regex,
+                                ConsumerRebalanceListener* listener = nullptr);
+  // The subscribed topics (for a pattern: those it matches now).
+  std::vector<std::string> Subscription() const;
+  // Revokes (calling the listener), commits with auto-commit, and leaves.
   absl::Status Unsubscribe();
+  // Kafka's groupMetadata(): group, generation and member id.
+  ConsumerGroupMetadata GroupMetadata() const;
 
   // Records from the assigned, unpaused partitions (see the banner).
   // Errors: DataLoss (corrupt batch, naming it), FailedPrecondition
@@ -227,9 +304,11 @@ class Consumer {
   // Cancelled promptly. Thread-safe.
   void Wakeup();
 
-  // Commits (with auto-commit and a group.id) and leaves. Later calls fail
-  // with FailedPrecondition.
-  absl::Status Close();
+  // Commits (with auto-commit and a group.id), revokes (calling the
+  // listener) and leaves the group per `membership`. Later calls fail with
+  // FailedPrecondition.
+  absl::Status Close(
+      GroupMembershipOperation membership = GroupMembershipOperation::kDefault);
 
  private:
   struct Assigned {
@@ -239,13 +318,31 @@ class Consumer {
     bool paused = false;
   };
   class UseGuard;
+  // Where the consumer is in its group's protocol.
+  enum class GroupPhase { kNone, kJoinNeeded, kAwaitingAssignment, kStable };
 
-  Consumer(Broker* broker, ConsumerOptions options, OffsetStore* store);
+  Consumer(Broker* broker, ConsumerOptions options,
+           GroupCoordinator* coordinator,
+           std::vector<std::shared_ptr<PartitionAssignor>> assignors);
 
   absl::Status Enter();
   void Leave();
   absl::Status SetAssignment(absl::Span<const TopicPartition> partitions);
-  absl::Status RefreshSubscription();
+  // Group membership (consumer_membership.cc). PollGroup advances the
+  // protocol; true once the consumer holds a current assignment.
+  absl::StatusOr<bool> PollGroup();
+  absl::Status StartSubscription(std::vector<std::string> topics,
+                                 ConsumerRebalanceListener* listener);
+  void RefreshPattern();
+  std::vector<std::string> MatchingTopics() const;
+  absl::Status JoinGroup();
+  absl::Status ApplyAssignment(const MemberAssignment& assignment);
+  absl::Status RevokeAll();
+  void LosePartitions();
+  absl::Status LeaveGroup(GroupMembershipOperation membership);
+  // Handles a coordinator error: returns it if it is not a group-protocol
+  // one, else moves to the phase it calls for.
+  absl::Status OnGroupError(const absl::Status& status);
   Assigned* Find(const TopicPartition& tp);
   absl::StatusOr<Assigned*> FindAssigned(const TopicPartition& tp);
   absl::Status InitPosition(Assigned& a);
@@ -266,10 +363,24 @@ class Consumer {
   Broker* const broker_;
   const ConsumerOptions options_;
   Clock* const clock_;
-  OffsetStore* const store_;  // null without a group.id
+  GroupCoordinator* const coordinator_;  // null without a group.id
+  OffsetStore* const store_;             // null without a group.id
+  const std::vector<std::shared_ptr<PartitionAssignor>> assignors_;
+  const RebalanceProtocol protocol_;
 
   std::vector<std::unique_ptr<Assigned>> assigned_;
-  std::vector<std::string> subscription_;
+  std::vector<std::string> subscription_;  // sorted
+  // A pattern subscription: matches topic names; the broker metadata
+  // version its topics were computed at.
+  std::function<bool(absl::string_view)> pattern_;
+  uint64_t pattern_version_ = 0;
+  ConsumerRebalanceListener* listener_ = nullptr;
+  GroupPhase phase_ = GroupPhase::kNone;
+  std::string member_id_;
+  int32_t generation_ = -1;
+  // Eager protocol: what was revoked before joining (stickiness hint).
+  std::vector<TopicPartition> previous_assignment_;
+  absl::Status fatal_;     // FENCED_INSTANCE_ID: every later Poll fails
   size_t next_fetch_ = 0;  // round robin over partitions
   absl::Time last_auto_commit_;
   bool closed_ = false;

@@ -27,6 +27,7 @@
 // Everything is big-endian (Java's ByteBuffer).
 #include "consumer_group/offset_store.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "consumer_group/group_metadata_format.h"
 #include "log/big_endian.h"
 #include "runnel/admin.h"
 #include "runnel/clock.h"
@@ -291,7 +293,10 @@ absl::Status OffsetStore::LoadPartition(int32_t partition) {
         if (record.offset < next || !record.key.has_value()) continue;
         std::optional<std::pair<std::string, TopicPartition>> key =
             DecodeKey(*record.key);
-        if (!key.has_value()) continue;   // group metadata and the like
+        if (!key.has_value()) {
+          ApplyGroupRecord(*record.key, record.value);
+          continue;
+        }
         if (!record.value.has_value()) {  // tombstone
           Apply(key->first, key->second, std::nullopt);
           continue;
@@ -307,6 +312,17 @@ absl::Status OffsetStore::LoadPartition(int32_t partition) {
       if (!it.status().ok()) return it.status();
       next = batch_end;
     }
+  }
+}
+
+void OffsetStore::ApplyGroupRecord(absl::string_view key,
+                                   std::optional<absl::string_view> value) {
+  std::optional<std::string> group = DecodeGroupKey(key);
+  if (!group.has_value()) return;  // a later record type: not ours
+  if (value.has_value()) {
+    group_metadata_[*group] = std::string(*value);
+  } else {
+    group_metadata_.erase(*group);
   }
 }
 
@@ -388,6 +404,15 @@ absl::Status OffsetStore::Commit(
   absl::StatusOr<RecordBatchHeader> header = builder.Finish();
   if (!header.ok()) return header.status();
 
+  const std::string group_id(group);
+  return AppendAndApply(group, batch, [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    for (const auto& [tp, offset] : offsets) Apply(group_id, tp, offset);
+  });
+}
+
+absl::Status OffsetStore::AppendAndApply(absl::string_view group,
+                                         absl::string_view batch,
+                                         absl::FunctionRef<void()> apply) {
   const int32_t partition = PartitionFor(group);
   absl::StatusOr<std::shared_ptr<Partition>> p =
       broker_->GetPartition(kTopic, partition);
@@ -397,11 +422,101 @@ absl::Status OffsetStore::Commit(
   if (!info.ok()) return info.status();
   absl::Status synced = (*p)->Sync();
   if (!synced.ok()) return synced;
-
   MutexLock lock(&mu_);
-  const std::string group_id(group);
-  for (const auto& [tp, offset] : offsets) Apply(group_id, tp, offset);
+  apply();
   return absl::OkStatus();
+}
+
+absl::Status OffsetStore::DeleteGroup(absl::string_view group) {
+  std::vector<std::pair<TopicPartition, OffsetAndMetadata>> offsets =
+      CommittedOffsets(group);
+  bool has_metadata;
+  {
+    MutexLock lock(&mu_);
+    has_metadata = group_metadata_.contains(group);
+  }
+  if (offsets.empty() && !has_metadata) return absl::OkStatus();
+  Clock* clock = broker_->options().clock != nullptr ? broker_->options().clock
+                                                     : Clock::Real();
+  std::string batch;
+  RecordBatchBuilder builder(RecordBatchOptions{}, &batch);
+  for (const auto& [tp, offset] : offsets) {
+    absl::Status appended =
+        builder.Append(clock->NowMillis(), EncodeKey(group, tp), std::nullopt);
+    if (!appended.ok()) return appended;
+  }
+  if (has_metadata) {
+    absl::Status appended =
+        builder.Append(clock->NowMillis(), EncodeGroupKey(group), std::nullopt);
+    if (!appended.ok()) return appended;
+  }
+  absl::StatusOr<RecordBatchHeader> header = builder.Finish();
+  if (!header.ok()) return header.status();
+  const std::string group_id(group);
+  return AppendAndApply(group, batch, [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    committed_.erase(group_id);
+    group_metadata_.erase(group_id);
+  });
+}
+
+absl::Status OffsetStore::StoreGroupMetadata(
+    absl::string_view group, std::optional<absl::string_view> value) {
+  if (group.empty() || group.size() > kMaxString) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "store group metadata: bad group id of ", group.size(), " bytes"));
+  }
+  Clock* clock = broker_->options().clock != nullptr ? broker_->options().clock
+                                                     : Clock::Real();
+  std::string batch;
+  RecordBatchBuilder builder(RecordBatchOptions{}, &batch);
+  absl::Status appended =
+      builder.Append(clock->NowMillis(), EncodeGroupKey(group), value);
+  if (!appended.ok()) return appended;
+  absl::StatusOr<RecordBatchHeader> header = builder.Finish();
+  if (!header.ok()) return header.status();
+  const std::string group_id(group);
+  return AppendAndApply(group, batch, [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    if (value.has_value()) {
+      group_metadata_[group_id] = std::string(*value);
+    } else {
+      group_metadata_.erase(group_id);
+    }
+  });
+}
+
+std::vector<std::pair<std::string, std::string>>
+OffsetStore::GroupMetadataValues() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  {
+    MutexLock lock(&mu_);
+    out.assign(group_metadata_.begin(), group_metadata_.end());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::pair<TopicPartition, OffsetAndMetadata>>
+OffsetStore::CommittedOffsets(absl::string_view group) const {
+  std::vector<std::pair<TopicPartition, OffsetAndMetadata>> out;
+  {
+    MutexLock lock(&mu_);
+    auto g = committed_.find(group);
+    if (g == committed_.end()) return out;
+    out.assign(g->second.begin(), g->second.end());
+  }
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+std::vector<std::string> OffsetStore::Groups() const {
+  std::vector<std::string> out;
+  {
+    MutexLock lock(&mu_);
+    for (const auto& [group, offsets] : committed_) out.push_back(group);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 std::optional<OffsetAndMetadata> OffsetStore::Committed(

@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -87,6 +88,24 @@ class OffsetStore : public BrokerService {
   std::optional<OffsetAndMetadata> Committed(absl::string_view group,
                                              const TopicPartition& tp) const;
 
+  // Every committed offset of `group`, sorted by topic and partition.
+  std::vector<std::pair<TopicPartition, OffsetAndMetadata>> CommittedOffsets(
+      absl::string_view group) const;
+  // The groups with committed offsets, sorted.
+  std::vector<std::string> Groups() const;
+  // Forgets every offset of `group` and its stored group metadata,
+  // durably: one batch of tombstones (null values, which compaction later
+  // drops), synced.
+  absl::Status DeleteGroup(absl::string_view group);
+
+  // The group coordinator's record of a group (Kafka's GroupMetadataKey v2
+  // -> GroupMetadataValue bytes, see group_metadata_format.h): stored
+  // durably, or removed with nullopt (a tombstone).
+  absl::Status StoreGroupMetadata(absl::string_view group,
+                                  std::optional<absl::string_view> value);
+  // Every stored group record, as loaded and since stored (group -> value).
+  std::vector<std::pair<std::string, std::string>> GroupMetadataValues() const;
+
   // Kafka's partition of __consumer_offsets for `group`:
   // Utils.abs(groupId.hashCode) % 50. The hash is Java's String.hashCode over
   // the UTF-16 code units of `group` read as UTF-8; if `group` is not valid
@@ -121,6 +140,14 @@ class OffsetStore : public BrokerService {
       absl::string_view group,
       absl::Span<const std::pair<TopicPartition, OffsetAndMetadata>> offsets)
       const;
+  // Appends `batch` to the group's partition and syncs, then applies
+  // `apply` to memory, all under the partition's append lock.
+  absl::Status AppendAndApply(absl::string_view group, absl::string_view batch,
+                              absl::FunctionRef<void()> apply);
+  // Applies a loaded group-metadata record (ignores other record types).
+  void ApplyGroupRecord(absl::string_view key,
+                        std::optional<absl::string_view> value)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Sets (value) or erases (nullopt) one entry.
   void Apply(const std::string& group, const TopicPartition& tp,
              std::optional<OffsetAndMetadata> value)
@@ -136,6 +163,9 @@ class OffsetStore : public BrokerService {
   absl::flat_hash_map<std::string,
                       absl::flat_hash_map<TopicPartition, OffsetAndMetadata>>
       committed_ ABSL_GUARDED_BY(mu_);
+  // group -> its GroupMetadataValue bytes.
+  absl::flat_hash_map<std::string, std::string> group_metadata_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace runnel

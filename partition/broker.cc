@@ -186,12 +186,14 @@ absl::Status Broker::Publish(TopicInfo topic) {
   MutexLock lock(&mu_);
   std::string name = topic.name;
   topics_[name] = std::make_shared<const TopicInfo>(std::move(topic));
+  metadata_version_.fetch_add(1, std::memory_order_acq_rel);
   return absl::OkStatus();
 }
 
 void Broker::Unpublish(const std::string& name) {
   MutexLock lock(&mu_);
   topics_.erase(name);
+  metadata_version_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 absl::Status Broker::CheckOpen() const {

@@ -38,6 +38,7 @@
 #ifndef RUNNEL_PARTITION_BROKER_H_
 #define RUNNEL_PARTITION_BROKER_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -165,6 +166,12 @@ class Broker {
   const BrokerOptions& options() const { return options_; }
   int32_t broker_id() const { return options_.broker_id; }
 
+  // Grows whenever a topic appears, disappears or gains partitions: a cheap
+  // "did the topic list change?" check for subscriptions (consumer groups).
+  uint64_t metadata_version() const {
+    return metadata_version_.load(std::memory_order_acquire);
+  }
+
  private:
   friend class Admin;
 
@@ -227,6 +234,7 @@ class Broker {
   absl::flat_hash_map<std::string, std::shared_ptr<const TopicInfo>> topics_
       ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  std::atomic<uint64_t> metadata_version_{0};
 };
 
 }  // namespace runnel

@@ -76,6 +76,10 @@ struct TopicPartition {
   friend bool operator!=(const TopicPartition& a, const TopicPartition& b) {
     return !(a == b);
   }
+  // By topic, then partition (Kafka's sort order for assignments).
+  friend bool operator<(const TopicPartition& a, const TopicPartition& b) {
+    return a.topic != b.topic ? a.topic < b.topic : a.partition < b.partition;
+  }
   // "orders-3", as Kafka prints it (and names the partition's directory).
   std::string ToString() const;
 };
