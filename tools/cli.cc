@@ -23,15 +23,35 @@ ABSL_FLAG(bool, alter, false, "topics: grow --topic to --partitions.");
 ABSL_FLAG(bool, from_beginning, false,
           "console-consumer: start at the earliest offset (without a "
           "committed one).");
-ABSL_FLAG(std::string, group, "", "console-consumer: the consumer group.");
+ABSL_FLAG(std::string, group, "",
+          "console-consumer, consumer-perf-test: the consumer group "
+          "(consumer-perf-test: default perf-consumer-<random>).");
 ABSL_FLAG(int32_t, partition, -1, "console-consumer: read only this one.");
 ABSL_FLAG(int64_t, offset, -1,
           "console-consumer: with --partition, start at this offset.");
 ABSL_FLAG(int64_t, max_messages, -1,
           "console-consumer: exit after this many records (-1: no limit).");
 ABSL_FLAG(int64_t, timeout_ms, -1,
-          "console-consumer: exit after this long without a record "
-          "(-1: never).");
+          "console-consumer, consumer-perf-test: exit after this long without "
+          "a record (-1: console-consumer never, consumer-perf-test 10000).");
+ABSL_FLAG(std::string, files, "",
+          "dump-log: comma-separated .log, .index and .timeindex files.");
+ABSL_FLAG(bool, print_data_log, false,
+          "dump-log: print each record's key and payload (implies "
+          "--deep-iteration).");
+ABSL_FLAG(bool, deep_iteration, false,
+          "dump-log: print every record, not only the batches.");
+ABSL_FLAG(bool, verify_index_only, false,
+          "dump-log: check index entries against the .log without printing "
+          "them.");
+ABSL_FLAG(int64_t, num_records, 0,
+          "producer-perf-test: the number of records to send.");
+ABSL_FLAG(int32_t, record_size, 0,
+          "producer-perf-test: bytes per record value.");
+ABSL_FLAG(double, throughput, -1,
+          "producer-perf-test: at most this many records/s (-1: no limit).");
+ABSL_FLAG(int64_t, messages, 0,
+          "consumer-perf-test: the number of records to consume.");
 
 namespace runnel {
 namespace cli {
@@ -41,10 +61,12 @@ std::vector<char*> ExtractRepeated(int argc, char** argv,
   const struct {
     const char* name;
     std::vector<std::string>* into;
-  } repeatable[] = {{"--config", &out->configs},
-                    {"--property", &out->properties},
-                    {"--producer-property", &out->producer_properties},
-                    {"--consumer-property", &out->consumer_properties}};
+    bool many;  // Kafka's nargs("+"): values up to the next --flag
+  } repeatable[] = {{"--config", &out->configs, false},
+                    {"--property", &out->properties, false},
+                    {"--producer-property", &out->producer_properties, false},
+                    {"--consumer-property", &out->consumer_properties, false},
+                    {"--producer-props", &out->producer_props, true}};
   std::vector<char*> rest;
   for (int i = 0; i < argc; ++i) {
     bool taken = false;
@@ -52,6 +74,9 @@ std::vector<char*> ExtractRepeated(int argc, char** argv,
       const absl::string_view arg = argv[i];
       if (arg == r.name && i + 1 < argc) {
         r.into->push_back(argv[++i]);
+        while (r.many && i + 1 < argc && !absl::StartsWith(argv[i + 1], "-")) {
+          r.into->push_back(argv[++i]);
+        }
         taken = true;
       } else if (absl::StartsWith(arg, absl::StrCat(r.name, "="))) {
         r.into->push_back(std::string(arg.substr(std::strlen(r.name) + 1)));

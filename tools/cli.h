@@ -1,8 +1,9 @@
 // Copyright 2026 The Runnel Authors.
 //
 // tools/cli.h — what the `runnel` command's subcommands share: the parsed
-// command line (absl flags plus the repeatable `--config`, `--property` and
-// `--producer-property` options, which Kafka's tools allow many times), the
+// command line (absl flags plus the repeatable `--config`, `--property`,
+// `--producer-property`, `--consumer-property` and `--producer-props`
+// options, which Kafka's tools allow many times), the
 // exit-code convention, and opening the broker on --data-dir.
 //
 // Exit codes (as Kafka's tools): 0 success; 1 an error, reported as one
@@ -37,6 +38,16 @@ ABSL_DECLARE_FLAG(int32_t, partition);
 ABSL_DECLARE_FLAG(int64_t, offset);
 ABSL_DECLARE_FLAG(int64_t, max_messages);
 ABSL_DECLARE_FLAG(int64_t, timeout_ms);
+// dump-log (kafka-dump-log.sh).
+ABSL_DECLARE_FLAG(std::string, files);
+ABSL_DECLARE_FLAG(bool, print_data_log);
+ABSL_DECLARE_FLAG(bool, deep_iteration);
+ABSL_DECLARE_FLAG(bool, verify_index_only);
+// producer-perf-test and consumer-perf-test.
+ABSL_DECLARE_FLAG(int64_t, num_records);
+ABSL_DECLARE_FLAG(int32_t, record_size);
+ABSL_DECLARE_FLAG(double, throughput);
+ABSL_DECLARE_FLAG(int64_t, messages);
 
 namespace runnel {
 namespace cli {
@@ -51,10 +62,14 @@ struct RepeatedOptions {
   std::vector<std::string> properties;           // --property k=v
   std::vector<std::string> producer_properties;  // --producer-property k=v
   std::vector<std::string> consumer_properties;  // --consumer-property k=v
+  // --producer-props k=v [k=v ...] (producer-perf-test): as Kafka's, it
+  // takes every following argument up to the next `--flag`.
+  std::vector<std::string> producer_props;
 };
 
-// Removes the repeatable options (`--name v` or `--name=v`) from argv into
-// `out`; returns the remaining arguments.
+// Removes the repeatable options (`--name v` or `--name=v`; for
+// --producer-props also `--name v1 v2 ...`) from argv into `out`; returns
+// the remaining arguments.
 std::vector<char*> ExtractRepeated(int argc, char** argv, RepeatedOptions* out);
 
 // "k=v" strings as a map. InvalidArgument naming the bad entry and `what`.
@@ -75,6 +90,9 @@ int Usage(absl::string_view command, absl::string_view message,
 int TopicsCommand(const RepeatedOptions& repeated);
 int ConsoleProducerCommand(const RepeatedOptions& repeated);
 int ConsoleConsumerCommand(const RepeatedOptions& repeated);
+int DumpLogCommand();
+int ProducerPerfTestCommand(const RepeatedOptions& repeated);
+int ConsumerPerfTestCommand(const RepeatedOptions& repeated);
 
 }  // namespace cli
 }  // namespace runnel

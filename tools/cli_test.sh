@@ -3,7 +3,9 @@
 # (create a topic with 3 partitions, list, describe, produce three lines,
 # consume them from the beginning, delete), keyed records printed with
 # partition and offset, a group resuming after its commit, and bad input
-# with its exit codes (nothing changed on disk).
+# with its exit codes (nothing changed on disk). Then dump-log on real,
+# corrupted and held segment files, and the producer and consumer perf
+# tests.
 set -euo pipefail
 runnel=tools/runnel
 dir="$TEST_TMPDIR/data"
@@ -97,4 +99,127 @@ $runnel topics --delete --topic quickstart-events --data-dir "$dir"
 [[ $($runnel topics --list --data-dir "$dir") == $'__consumer_offsets\nkeyed' ]] ||
   fail "after delete"
 ls "$dir" | grep -q '^quickstart-events' && fail "files of the deleted topic remain"
+
+# --- dump-log: batches, records and payloads of a real segment ---
+$runnel topics --create --topic dump --data-dir "$dir" >/dev/null
+printf 'first\nsecond\nthird\n' | $runnel console-producer --topic dump --data-dir "$dir"
+printf 'fourth\n' | $runnel console-producer --topic dump --data-dir "$dir"
+seg="$dir/dump-0/00000000000000000000"
+out=$($runnel dump-log --files "$seg.log")
+[[ $(head -2 <<<"$out") == "Dumping $seg.log"$'\n'"Log starting offset: 0" ]] ||
+  fail "dump-log head: $out"
+[[ $(grep -c '^baseOffset: ' <<<"$out") == 2 ]] || fail "dump-log batches: $out"
+grep -qE '^baseOffset: 0 lastOffset: 2 count: 3 baseSequence: 0 lastSequence: 2 producerId: [0-9]+ producerEpoch: 0 partitionLeaderEpoch: 0 isTransactional: false isControl: false deleteHorizonMs: OptionalLong.empty position: 0 CreateTime: [0-9]+ size: [0-9]+ magic: 2 compresscodec: none crc: [0-9]+ isvalid: true$' <<<"$out" ||
+  fail "dump-log batch line: $out"
+grep -qE '^baseOffset: 3 lastOffset: 3 count: 1 .* isvalid: true$' <<<"$out" ||
+  fail "dump-log second batch: $out"
+grep -q '^|' <<<"$out" && fail "dump-log printed records without --deep-iteration"
+out=$($runnel dump-log --deep-iteration --files "$seg.log")
+[[ $(grep -c '^| offset: ' <<<"$out") == 4 ]] || fail "deep iteration: $out"
+grep -q 'payload:' <<<"$out" && fail "payloads without --print-data-log: $out"
+out=$($runnel dump-log --print-data-log --files "$seg.log")
+grep -qE '^\| offset: 1 CreateTime: [0-9]+ keySize: -1 valueSize: 6 sequence: 1 headerKeys: \[\] payload: second$' <<<"$out" ||
+  fail "print-data-log: $out"
+[[ $(grep -o 'payload: .*' <<<"$out") == $'payload: first\npayload: second\npayload: third\npayload: fourth' ]] ||
+  fail "payloads: $out"
+
+# Its indexes: two small batches are below index.interval.bytes (no offset
+# index entry); the time index ends at the last batch's offset.
+out=$($runnel dump-log --files "$seg.index,$seg.timeindex")
+grep -qxF "$seg.index is empty." <<<"$out" || fail "empty index: $out"
+grep -qE '^timestamp: [0-9]+ offset: 3$' <<<"$out" || fail "time index: $out"
+
+# The same files while another process holds the directory (read-only, no
+# lock), with a zero-filled reserved tail like an active segment's.
+$runnel consumer-perf-test --topic dump --messages 1000 --timeout-ms 1000 \
+  --data-dir "$dir" >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 200); do
+  [[ "$(cat "$dir/LOCK" 2>/dev/null)" == "$holder" ]] && break
+  sleep 0.05
+done
+mkdir -p "$TEST_TMPDIR/live"
+cp "$seg.log" "$TEST_TMPDIR/live/00000000000000000000.log"
+truncate -s +65536 "$TEST_TMPDIR/live/00000000000000000000.log"
+out=$($runnel dump-log --files "$seg.log,$TEST_TMPDIR/live/00000000000000000000.log")
+[[ $(grep -c 'isvalid: true$' <<<"$out") == 4 ]] || fail "live dump-log: $out"
+grep -q 'invalid bytes' <<<"$out" && fail "zero tail taken as invalid: $out"
+
+# A corrupted copy: a flipped byte in the first batch's records is a CRC
+# mismatch; the dump carries on to the next batch and exits 1 naming the
+# position.
+mkdir -p "$TEST_TMPDIR/corrupt"
+bad="$TEST_TMPDIR/corrupt/00000000000000000000.log"
+cp "$seg.log" "$bad"
+printf 'X' | dd of="$bad" bs=1 seek=70 conv=notrunc 2>/dev/null
+set +e; out=$($runnel dump-log --files "$bad" 2>"$TEST_TMPDIR/err"); got=$?; set -e
+err=$(cat "$TEST_TMPDIR/err")
+[[ $got == 1 ]] || fail "corrupt dump-log: exit $got ($err)"
+grep -qF "$bad: CRC mismatch in the batch at position 0" <<<"$err" ||
+  fail "corrupt dump-log stderr: $err"
+[[ $(wc -l <<<"$err") == 1 ]] || fail "corrupt dump-log: more than one line: $err"
+grep -qE '^baseOffset: 0 .* isvalid: false$' <<<"$out" || fail "corrupt: $out"
+grep -qE '^baseOffset: 3 .* isvalid: true$' <<<"$out" || fail "carry on: $out"
+# A truncated copy: the last batch runs past the end.
+cp "$seg.log" "$bad"
+truncate -s -5 "$bad"
+expect_exit 1 "only" -- dump-log --files "$bad"
+out=$($runnel dump-log --files "$bad" 2>/dev/null || true)
+grep -qE '^Found [0-9]+ invalid bytes at the end of 00000000000000000000.log$' <<<"$out" ||
+  fail "truncated: $out"
+expect_exit 1 "$dir/nope.log" -- dump-log --files "$dir/nope.log"
+expect_exit 2 "--files is required" -- dump-log
+wait "$holder" || true  # it exits 1: fewer records than it asked for
+
+# --- producer-perf-test, then consumer-perf-test reading the records back ---
+$runnel topics --create --topic perf --data-dir "$dir" >/dev/null
+out=$($runnel producer-perf-test --topic perf --num-records 2000 \
+      --record-size 100 --throughput -1 --producer-props acks=1 linger.ms=1 \
+      --data-dir "$dir")
+grep -qE '^2000 records sent, [0-9.]+ records/sec \([0-9.]+ MB/sec\), [0-9.]+ ms avg latency, [0-9.]+ ms max latency, [0-9.]+ ms 50th, [0-9.]+ ms 95th, [0-9.]+ ms 99th, [0-9.]+ ms 99.9th\.$' <<<"$out" ||
+  fail "producer-perf-test: $out"
+out=$($runnel consumer-perf-test --topic perf --messages 2000 --timeout-ms 2000 \
+      --data-dir "$dir")
+[[ $(head -1 <<<"$out") == "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec" ]] ||
+  fail "consumer-perf-test header: $out"
+# 2000 records of 100 bytes: 0.1907 MB.
+line=$(tail -1 <<<"$out")
+IFS=',' read -r -a row <<<"${line//, /,}"
+[[ ${row[2]} == 0.1907 && ${row[4]} == 2000 ]] || fail "consumer-perf-test: $out"
+# The records are 100 uppercase letters each, and the segment has index
+# entries that match it.
+seg="$dir/perf-0/00000000000000000000"
+out=$($runnel dump-log --print-data-log --files "$seg.log")
+[[ $(grep -cE '^\| offset: .* valueSize: 100 .* payload: [A-Z]{100}$' <<<"$out") == 2000 ]] ||
+  fail "perf records: $(head -3 <<<"$out")"
+out=$($runnel dump-log --files "$seg.index")
+grep -qE '^offset: [0-9]+ position: [0-9]+$' <<<"$out" || fail "perf index: $out"
+out=$($runnel dump-log --verify-index-only --files "$seg.index,$seg.timeindex")
+[[ $out == "Dumping $seg.index"$'\n'"Dumping $seg.timeindex" ]] ||
+  fail "verify-index-only: $out"
+# An index entry pointing inside a batch.
+cp "$seg".{log,index} "$TEST_TMPDIR/corrupt/"
+printf '\x00\x00\x00\x07' | dd of="$TEST_TMPDIR/corrupt/00000000000000000000.index" \
+  bs=1 seek=4 conv=notrunc 2>/dev/null
+expect_exit 1 "does not match the log (first: offset" -- \
+  dump-log --verify-index-only --files "$TEST_TMPDIR/corrupt/00000000000000000000.index"
+# Fewer records than asked for within the timeout.
+expect_exit 1 "only 2000 of 2001 messages arrived" -- \
+  consumer-perf-test --topic perf --messages 2001 --timeout-ms 100 --data-dir "$dir"
+
+# --- Bad input for the perf tests ---
+expect_exit 2 "--topic is required" -- \
+  producer-perf-test --num-records 1 --record-size 1 --data-dir "$dir"
+expect_exit 2 "--record-size should be greater than zero" -- \
+  producer-perf-test --topic perf --num-records 1 --record-size 0 --data-dir "$dir"
+expect_exit 2 "--num-records should be greater than zero" -- \
+  producer-perf-test --topic perf --record-size 10 --data-dir "$dir"
+expect_exit 2 "--producer-props 'acks' is not key=value" -- \
+  producer-perf-test --topic perf --num-records 1 --record-size 1 \
+  --producer-props acks --data-dir "$dir"
+expect_exit 1 "unknown topic 'missing'" -- \
+  producer-perf-test --topic missing --num-records 1 --record-size 1 --data-dir "$dir"
+expect_exit 2 "--topic is required" -- consumer-perf-test --messages 1 --data-dir "$dir"
+expect_exit 2 "--messages should be greater than zero" -- \
+  consumer-perf-test --topic perf --data-dir "$dir"
 echo PASS

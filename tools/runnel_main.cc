@@ -7,6 +7,11 @@
 //   echo hello | runnel console-producer --topic events --data-dir /tmp/r
 //   runnel console-consumer --topic events --from-beginning
 //       --timeout-ms 1000 --data-dir /tmp/r
+//   runnel dump-log --files /tmp/r/events-0/00000000000000000000.log
+//   runnel producer-perf-test --topic events --num-records 100000
+//       --record-size 100 --data-dir /tmp/r
+//   runnel consumer-perf-test --topic events --messages 100000
+//       --data-dir /tmp/r
 //
 // Flags are spelled as in Kafka's tools (dashes; --data-dir instead of
 // --bootstrap-server). Exit codes: 0 ok, 1 error (one line on stderr), 2
@@ -18,6 +23,7 @@
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "tools/cli.h"
 
@@ -26,9 +32,12 @@ namespace {
 constexpr char kUsage[] =
     "usage: runnel <command> [flags]\n"
     "commands:\n"
-    "  topics            --create, --list, --describe, --delete, --alter\n"
-    "  console-producer  one record per line of standard input\n"
-    "  console-consumer  print records, Kafka's default format\n"
+    "  topics              --create, --list, --describe, --delete, --alter\n"
+    "  console-producer    one record per line of standard input\n"
+    "  console-consumer    print records, Kafka's default format\n"
+    "  dump-log            print .log/.index/.timeindex files (read-only)\n"
+    "  producer-perf-test  send N records of B bytes: throughput, latency\n"
+    "  consumer-perf-test  consume N records: throughput\n"
     "run `runnel <command> --help` for the flags\n";
 
 // Kafka spells flags with dashes (--data-dir); absl names use underscores.
@@ -46,6 +55,13 @@ std::string Underscored(const char* arg) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
+  // `runnel <command> --help` lists the flags defined in tools/ (each one's
+  // help names the commands it applies to), not absl's own.
+  absl::FlagsUsageConfig usage_config;
+  usage_config.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "tools/");
+  };
+  absl::SetFlagsUsageConfig(usage_config);
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 ||
       std::strcmp(argv[1], "-h") == 0) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
@@ -72,6 +88,13 @@ int main(int argc, char** argv) {
   }
   if (command == "console-consumer") {
     return runnel::cli::ConsoleConsumerCommand(repeated);
+  }
+  if (command == "dump-log") return runnel::cli::DumpLogCommand();
+  if (command == "producer-perf-test") {
+    return runnel::cli::ProducerPerfTestCommand(repeated);
+  }
+  if (command == "consumer-perf-test") {
+    return runnel::cli::ConsumerPerfTestCommand(repeated);
   }
   return runnel::cli::Usage(command, "unknown command", kUsage);
 }
