@@ -10,22 +10,28 @@
 
 ABSL_FLAG(std::string, data_dir, "",
           "The broker's data directory (Kafka's log.dirs); must exist.");
-ABSL_FLAG(std::string, topic, "", "The topic.");
+ABSL_FLAG(std::string, topic, "",
+          "The topic (consumer-groups --reset-offsets: the topic to reset).");
 ABSL_FLAG(int32_t, partitions, -1,
           "topics --create/--alter: the partition count (-1: num.partitions).");
 ABSL_FLAG(int32_t, replication_factor, -1,
           "topics --create: the replication factor (-1: the default, 1).");
 ABSL_FLAG(bool, create, false, "topics: create --topic.");
-ABSL_FLAG(bool, list, false, "topics: list the topics.");
-ABSL_FLAG(bool, describe, false, "topics: describe --topic (or all).");
-ABSL_FLAG(bool, delete, false, "topics: delete --topic.");
+ABSL_FLAG(bool, list, false,
+          "topics: list the topics; consumer-groups: list the groups.");
+ABSL_FLAG(bool, describe, false,
+          "topics: describe --topic (or all); consumer-groups: describe "
+          "--group (offsets and lag; --members, --state).");
+ABSL_FLAG(bool, delete, false,
+          "topics: delete --topic; consumer-groups: delete --group.");
 ABSL_FLAG(bool, alter, false, "topics: grow --topic to --partitions.");
 ABSL_FLAG(bool, from_beginning, false,
           "console-consumer: start at the earliest offset (without a "
           "committed one).");
 ABSL_FLAG(std::string, group, "",
-          "console-consumer, consumer-perf-test: the consumer group "
-          "(consumer-perf-test: default perf-consumer-<random>).");
+          "console-consumer, consumer-perf-test, consumer-groups: the "
+          "consumer group (consumer-perf-test: default "
+          "perf-consumer-<random>).");
 ABSL_FLAG(int32_t, partition, -1, "console-consumer: read only this one.");
 ABSL_FLAG(int64_t, offset, -1,
           "console-consumer: with --partition, start at this offset.");
@@ -52,6 +58,35 @@ ABSL_FLAG(double, throughput, -1,
           "producer-perf-test: at most this many records/s (-1: no limit).");
 ABSL_FLAG(int64_t, messages, 0,
           "consumer-perf-test: the number of records to consume.");
+
+ABSL_FLAG(bool, members, false,
+          "consumer-groups --describe: the members view.");
+ABSL_FLAG(bool, state, false, "consumer-groups --describe: the state view.");
+ABSL_FLAG(bool, reset_offsets, false,
+          "consumer-groups: move --group's offsets on --topic (or "
+          "--all-topics) per one of --to-earliest, --to-latest, --to-offset, "
+          "--to-datetime, --shift-by; with --dry-run (the default) or "
+          "--execute.");
+ABSL_FLAG(bool, all_topics, false,
+          "consumer-groups --reset-offsets: every topic the group has "
+          "offsets for.");
+ABSL_FLAG(bool, to_earliest, false,
+          "consumer-groups --reset-offsets: to the log start offset.");
+ABSL_FLAG(bool, to_latest, false,
+          "consumer-groups --reset-offsets: to the log end offset.");
+ABSL_FLAG(std::string, to_offset, "",
+          "consumer-groups --reset-offsets: to this offset (clamped to the "
+          "log).");
+ABSL_FLAG(std::string, to_datetime, "",
+          "consumer-groups --reset-offsets: to the first record at or after "
+          "YYYY-MM-DDTHH:mm:SS.sss[Z|+hh:mm] (no zone: local time).");
+ABSL_FLAG(std::string, shift_by, "",
+          "consumer-groups --reset-offsets: move the committed offset by N "
+          "(may be negative; clamped to the log).");
+ABSL_FLAG(bool, dry_run, false,
+          "consumer-groups --reset-offsets: only print the new offsets.");
+ABSL_FLAG(bool, execute, false,
+          "consumer-groups --reset-offsets: commit the new offsets.");
 
 namespace runnel {
 namespace cli {

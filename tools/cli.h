@@ -48,6 +48,18 @@ ABSL_DECLARE_FLAG(int64_t, num_records);
 ABSL_DECLARE_FLAG(int32_t, record_size);
 ABSL_DECLARE_FLAG(double, throughput);
 ABSL_DECLARE_FLAG(int64_t, messages);
+// consumer-groups (kafka-consumer-groups.sh).
+ABSL_DECLARE_FLAG(bool, members);
+ABSL_DECLARE_FLAG(bool, state);
+ABSL_DECLARE_FLAG(bool, reset_offsets);
+ABSL_DECLARE_FLAG(bool, all_topics);
+ABSL_DECLARE_FLAG(bool, to_earliest);
+ABSL_DECLARE_FLAG(bool, to_latest);
+ABSL_DECLARE_FLAG(std::string, to_offset);
+ABSL_DECLARE_FLAG(std::string, to_datetime);
+ABSL_DECLARE_FLAG(std::string, shift_by);
+ABSL_DECLARE_FLAG(bool, dry_run);
+ABSL_DECLARE_FLAG(bool, execute);
 
 namespace runnel {
 namespace cli {
@@ -93,6 +105,7 @@ int ConsoleConsumerCommand(const RepeatedOptions& repeated);
 int DumpLogCommand();
 int ProducerPerfTestCommand(const RepeatedOptions& repeated);
 int ConsumerPerfTestCommand(const RepeatedOptions& repeated);
+int ConsumerGroupsCommand();
 
 }  // namespace cli
 }  // namespace runnel

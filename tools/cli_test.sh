@@ -222,4 +222,89 @@ expect_exit 1 "unknown topic 'missing'" -- \
 expect_exit 2 "--topic is required" -- consumer-perf-test --messages 1 --data-dir "$dir"
 expect_exit 2 "--messages should be greater than zero" -- \
   consumer-perf-test --topic perf --data-dir "$dir"
+# --- consumer-groups: lag, list, reset, delete (kafka-consumer-groups.sh) ---
+gdir="$TEST_TMPDIR/groups"
+mkdir -p "$gdir"
+$runnel topics --create --topic orders --data-dir "$gdir" >/dev/null
+seq 6 | $runnel console-producer --topic orders --data-dir "$gdir"
+out=$($runnel console-consumer --topic orders --group G --from-beginning \
+      --max-messages 3 --data-dir "$gdir" 2>/dev/null)
+[[ $out == $'1\n2\n3' ]] || fail "groups first half: $out"
+# row: CURRENT-OFFSET LOG-END-OFFSET LAG of orders-0 in --describe
+row() {
+  $runnel consumer-groups --describe --group G --data-dir "$gdir" 2>/dev/null |
+    awk '$1 == "G" && $2 == "orders" && $3 == 0 { print $4, $5, $6, $7 }'
+}
+out=$($runnel consumer-groups --describe --group G --data-dir "$gdir" 2>"$TEST_TMPDIR/err")
+grep -qE '^GROUP +TOPIC +PARTITION +CURRENT-OFFSET +LOG-END-OFFSET +LAG +CONSUMER-ID +HOST +CLIENT-ID$' <<<"$out" ||
+  fail "describe header: $out"
+grep -qxF "Consumer group 'G' has no active members." "$TEST_TMPDIR/err" ||
+  fail "describe note: $(cat "$TEST_TMPDIR/err")"
+[[ $(row) == "3 6 3 -" ]] || fail "describe lag: $out"
+[[ $($runnel consumer-groups --list --data-dir "$gdir") == G ]] || fail "groups list"
+out=$($runnel consumer-groups --describe --group G --state --data-dir "$gdir" 2>/dev/null)
+grep -qE '^G +in-process  \(0\) +Empty +0$' <<<"$out" || fail "state: $out"
+# --dry-run prints the new offsets and changes nothing; so does neither
+# (with Kafka's warning).
+out=$($runnel consumer-groups --reset-offsets --group G --topic orders \
+      --to-earliest --dry-run --data-dir "$gdir")
+grep -qE '^GROUP +TOPIC +PARTITION +NEW-OFFSET$' <<<"$out" || fail "dry-run: $out"
+grep -qE '^G +orders +0 +0$' <<<"$out" || fail "dry-run row: $out"
+set +e
+$runnel consumer-groups --reset-offsets --group G --topic orders --to-earliest \
+  --data-dir "$gdir" >/dev/null 2>"$TEST_TMPDIR/err"
+set -e
+grep -qF "WARN: No action will be performed" "$TEST_TMPDIR/err" || fail "no warning"
+[[ $(row) == "3 6 3 -" ]] || fail "dry-run changed the offsets: $(row)"
+# --execute: the group reads everything again.
+$runnel consumer-groups --reset-offsets --group G --topic orders --to-earliest \
+  --execute --data-dir "$gdir" >/dev/null
+[[ $(row) == "0 6 6 -" ]] || fail "to-earliest: $(row)"
+out=$($runnel console-consumer --topic orders --group G --timeout-ms 200 \
+      --data-dir "$gdir" 2>/dev/null)
+[[ $out == "$(seq 6)" ]] || fail "after to-earliest: $out"
+out=$($runnel consumer-groups --reset-offsets --group G --topic orders \
+      --shift-by -2 --execute --data-dir "$gdir")
+grep -qE '^G +orders +0 +4$' <<<"$out" || fail "shift-by: $out"
+out=$($runnel console-consumer --topic orders --group G --timeout-ms 200 \
+      --data-dir "$gdir" 2>/dev/null)
+[[ $out == $'5\n6' ]] || fail "after shift-by: $out"
+$runnel consumer-groups --reset-offsets --group G --topic orders --to-offset 1 \
+  --execute --data-dir "$gdir" >/dev/null
+[[ $(row) == "1 6 5 -" ]] || fail "to-offset: $(row)"
+$runnel consumer-groups --reset-offsets --group G --all-topics --to-latest \
+  --execute --data-dir "$gdir" >/dev/null
+[[ $(row) == "6 6 0 -" ]] || fail "to-latest: $(row)"
+$runnel consumer-groups --reset-offsets --group G --topic orders \
+  --to-datetime 2000-01-01T00:00:00.000Z --execute --data-dir "$gdir" >/dev/null
+[[ $(row) == "0 6 6 -" ]] || fail "to-datetime past: $(row)"
+$runnel consumer-groups --reset-offsets --group G --topic orders \
+  --to-datetime 2999-01-01T00:00:00.000+01:00 --execute --data-dir "$gdir" >/dev/null
+[[ $(row) == "6 6 0 -" ]] || fail "to-datetime future: $(row)"
+# Bad input.
+before=$(ls -R "$gdir" | sort)
+expect_exit 2 "--group is required" -- consumer-groups --describe --data-dir "$gdir"
+expect_exit 2 "exactly one of --list, --describe" -- consumer-groups --data-dir "$gdir"
+expect_exit 2 "exactly one of --to-earliest" -- consumer-groups --reset-offsets \
+  --group G --topic orders --to-earliest --to-latest --data-dir "$gdir"
+expect_exit 2 "only one of --dry-run, --execute" -- consumer-groups \
+  --reset-offsets --group G --topic orders --to-earliest --dry-run --execute \
+  --data-dir "$gdir"
+expect_exit 2 "exactly one of --topic, --all-topics" -- consumer-groups \
+  --reset-offsets --group G --to-earliest --data-dir "$gdir"
+expect_exit 2 "--to-datetime 'yesterday'" -- consumer-groups --reset-offsets \
+  --group G --topic orders --to-datetime yesterday --data-dir "$gdir"
+expect_exit 2 "--to-offset '-1'" -- consumer-groups --reset-offsets \
+  --group G --topic orders --to-offset -1 --data-dir "$gdir"
+expect_exit 1 "Consumer group 'nope' does not exist." -- \
+  consumer-groups --describe --group nope --data-dir "$gdir"
+expect_exit 1 "unknown topic 'missing'" -- consumer-groups --reset-offsets \
+  --group G --topic missing --to-earliest --execute --data-dir "$gdir"
+[[ $(ls -R "$gdir" | sort) == "$before" ]] || fail "bad input changed $gdir"
+out=$($runnel consumer-groups --delete --group G --data-dir "$gdir")
+[[ $out == "Deletion of requested consumer groups ('G') was successful." ]] ||
+  fail "delete: $out"
+[[ -z $($runnel consumer-groups --list --data-dir "$gdir") ]] || fail "list after delete"
+expect_exit 1 "Consumer group 'G' does not exist." -- \
+  consumer-groups --delete --group G --data-dir "$gdir"
 echo PASS

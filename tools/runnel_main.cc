@@ -12,6 +12,7 @@
 //       --record-size 100 --data-dir /tmp/r
 //   runnel consumer-perf-test --topic events --messages 100000
 //       --data-dir /tmp/r
+//   runnel consumer-groups --describe --group billing --data-dir /tmp/r
 //
 // Flags are spelled as in Kafka's tools (dashes; --data-dir instead of
 // --bootstrap-server). Exit codes: 0 ok, 1 error (one line on stderr), 2
@@ -38,6 +39,7 @@ constexpr char kUsage[] =
     "  dump-log            print .log/.index/.timeindex files (read-only)\n"
     "  producer-perf-test  send N records of B bytes: throughput, latency\n"
     "  consumer-perf-test  consume N records: throughput\n"
+    "  consumer-groups     --list, --describe, --delete, --reset-offsets\n"
     "run `runnel <command> --help` for the flags\n";
 
 // Kafka spells flags with dashes (--data-dir); absl names use underscores.
@@ -96,5 +98,6 @@ int main(int argc, char** argv) {
   if (command == "consumer-perf-test") {
     return runnel::cli::ConsumerPerfTestCommand(repeated);
   }
+  if (command == "consumer-groups") return runnel::cli::ConsumerGroupsCommand();
   return runnel::cli::Usage(command, "unknown command", kUsage);
 }
