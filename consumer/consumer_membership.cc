@@ -96,6 +96,9 @@ absl::StatusOr<bool> Consumer::PollGroup() {
         }
         if (a.ok()) {
           if (absl::Status s = ApplyAssignment(**a); !s.ok()) return s;
+          // Revoked partitions (cooperative) go to their new owner in a
+          // follow-up rebalance: rejoin now, as Kafka's consumer does.
+          if (phase_ == GroupPhase::kJoinNeeded) continue;
           return true;
         }
         status = a.status();

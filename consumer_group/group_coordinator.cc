@@ -105,6 +105,11 @@ class GroupCoordinator::Group {
     bool joined = false;                     // has joined the pending rebalance
     std::vector<TopicPartition> owned;       // as it said at its last join
     std::vector<TopicPartition> assignment;  // of the current generation
+    // Whether the member took `assignment` (Sync) since it was made. A
+    // member that has not must still get it, even once a new rebalance
+    // began: Kafka hands every member its share the moment a generation
+    // completes, so cooperative hand-offs never wait on polling order.
+    bool collected = true;
   };
 
   Group(std::string id, Broker* broker, OffsetStore* store, Clock* clock)
@@ -412,6 +417,7 @@ class GroupCoordinator::Group {
     protocol_name = assignor == nullptr ? "" : assignor->name();
     for (auto& [member_id, m] : members) {
       m.assignment.clear();
+      m.collected = false;
       if (assign_error.ok()) {
         auto it = result->find(member_id);
         if (it != result->end()) m.assignment = Sorted(it->second);
@@ -610,10 +616,14 @@ absl::StatusOr<std::optional<MemberAssignment>> GroupCoordinator::Sync(
   if (!m.ok()) return m.status();
   if (g->state == GroupState::kPreparingRebalance) {
     if ((*m)->joined) return std::nullopt;
-    return GroupStatus(GroupError::kRebalanceInProgress, g->id,
-                       "a rebalance began; rejoin");
+    if ((*m)->collected || !g->assign_error.ok()) {
+      return GroupStatus(GroupError::kRebalanceInProgress, g->id,
+                         "a rebalance began; rejoin");
+    }
+    // The last generation's share, not yet taken: take it, then rejoin.
   }
   if (!g->assign_error.ok()) return g->assign_error;
+  (*m)->collected = true;
   return MemberAssignment{g->generation, (*m)->assignment, g->protocol};
 }
 
