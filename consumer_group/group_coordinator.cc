@@ -149,6 +149,13 @@ class GroupCoordinator::Group {
                                     "timeout); rejoin"));
   }
 
+  // Brings the group up to the clock: expirations, then a rebalance that
+  // may now complete. Every call starts with it.
+  void Refresh() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+    Expire();
+    TryComplete();
+  }
+
   // Removes members whose session or poll interval ran out.
   void Expire() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
     const absl::Time now = Now();
@@ -610,8 +617,7 @@ absl::StatusOr<std::optional<MemberAssignment>> GroupCoordinator::Sync(
       it != g->members.end()) {
     it->second.last_poll = it->second.last_heartbeat = g->Now();
   }
-  g->Expire();
-  g->TryComplete();
+  g->Refresh();
   absl::StatusOr<Group::Member*> m = g->FindMember(member_id);
   if (!m.ok()) return m.status();
   if (g->state == GroupState::kPreparingRebalance) {
@@ -645,8 +651,7 @@ absl::Status GroupCoordinator::Heartbeat(absl::string_view group,
       m.heartbeating = true;  // a static member that stalled is back
     }
   }
-  g->Expire();
-  g->TryComplete();
+  g->Refresh();
   absl::StatusOr<Group::Member*> m = g->FindMember(member_id);
   if (!m.ok()) return m.status();
   if (g->state == GroupState::kPreparingRebalance) {
@@ -690,8 +695,7 @@ absl::Status GroupCoordinator::Disconnect(absl::string_view group,
   (*m)->notifier = nullptr;
   (*m)->heartbeating = false;
   (*m)->last_heartbeat = g->Now();
-  g->Expire();
-  g->TryComplete();
+  g->Refresh();
   return absl::OkStatus();
 }
 
@@ -702,8 +706,7 @@ absl::Status GroupCoordinator::Commit(
       member_id.empty() ? FindGroup(group) : GetOrCreateGroup(group);
   if (g == nullptr) return store_->Commit(group, offsets);
   MutexLock lock(&g->mu);
-  g->Expire();
-  g->TryComplete();
+  g->Refresh();
   if (member_id.empty()) {
     if (!g->members.empty()) {
       return GroupStatus(
@@ -739,8 +742,7 @@ std::vector<GroupListing> GroupCoordinator::ListGroups() {
   std::vector<GroupListing> out;
   for (auto& g : groups) {
     MutexLock lock(&g->mu);
-    g->Expire();
-    g->TryComplete();
+    g->Refresh();
     out.push_back({g->id, g->state});
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
@@ -754,8 +756,7 @@ std::optional<GroupDescription> GroupCoordinator::DescribeGroup(
   std::shared_ptr<Group> g = FindGroup(group);
   if (g == nullptr) return std::nullopt;
   MutexLock lock(&g->mu);
-  g->Expire();
-  g->TryComplete();
+  g->Refresh();
   GroupDescription d;
   d.group_id = g->id;
   d.state = g->state;
@@ -777,8 +778,7 @@ absl::Status GroupCoordinator::WhileEmpty(
   std::shared_ptr<Group> g = FindGroup(group);
   if (g == nullptr) return fn();
   MutexLock lock(&g->mu);
-  g->Expire();
-  g->TryComplete();
+  g->Refresh();
   if (!g->members.empty()) {
     return GroupStatus(
         GroupError::kNonEmptyGroup, g->id,

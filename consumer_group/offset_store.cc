@@ -391,33 +391,44 @@ absl::Status OffsetStore::Commit(
   if (!valid.ok()) return valid;
   if (offsets.empty()) return absl::OkStatus();
 
-  Clock* clock = broker_->options().clock != nullptr ? broker_->options().clock
-                                                     : Clock::Real();
-  const int64_t now = clock->NowMillis();
-  std::string batch;
-  RecordBatchBuilder builder(RecordBatchOptions{}, &batch);
-  for (const auto& [tp, offset] : offsets) {
-    absl::Status appended =
-        builder.Append(now, EncodeKey(group, tp), EncodeValue(offset, now));
-    if (!appended.ok()) return appended;
-  }
-  absl::StatusOr<RecordBatchHeader> header = builder.Finish();
-  if (!header.ok()) return header.status();
-
   const std::string group_id(group);
-  return AppendAndApply(group, batch, [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    for (const auto& [tp, offset] : offsets) Apply(group_id, tp, offset);
-  });
+  return AppendAndApply(
+      group,
+      [&](int64_t now) {
+        std::vector<KeyValue> records;
+        for (const auto& [tp, offset] : offsets) {
+          records.emplace_back(EncodeKey(group, tp), EncodeValue(offset, now));
+        }
+        return records;
+      },
+      [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        for (const auto& [tp, offset] : offsets) Apply(group_id, tp, offset);
+      });
 }
 
-absl::Status OffsetStore::AppendAndApply(absl::string_view group,
-                                         absl::string_view batch,
-                                         absl::FunctionRef<void()> apply) {
+absl::Status OffsetStore::AppendAndApply(
+    absl::string_view group,
+    absl::FunctionRef<std::vector<KeyValue>(int64_t now_ms)> records,
+    absl::FunctionRef<void()> apply) {
   const int32_t partition = PartitionFor(group);
   absl::StatusOr<std::shared_ptr<Partition>> p =
       broker_->GetPartition(kTopic, partition);
   if (!p.ok()) return p.status();
+  Clock* clock = broker_->options().clock != nullptr ? broker_->options().clock
+                                                     : Clock::Real();
   MutexLock append_lock(&append_mu_[partition]);
+  const int64_t now = clock->NowMillis();
+  const std::vector<KeyValue> kvs = records(now);
+  if (kvs.empty()) return absl::OkStatus();
+  std::string batch;
+  RecordBatchBuilder builder(RecordBatchOptions{}, &batch);
+  for (const auto& [key, value] : kvs) {
+    std::optional<absl::string_view> v;
+    if (value.has_value()) v = *value;
+    if (absl::Status s = builder.Append(now, key, v); !s.ok()) return s;
+  }
+  absl::StatusOr<RecordBatchHeader> header = builder.Finish();
+  if (!header.ok()) return header.status();
   absl::StatusOr<AppendInfo> info = (*p)->Append(batch);
   if (!info.ok()) return info.status();
   absl::Status synced = (*p)->Sync();
@@ -428,35 +439,26 @@ absl::Status OffsetStore::AppendAndApply(absl::string_view group,
 }
 
 absl::Status OffsetStore::DeleteGroup(absl::string_view group) {
-  std::vector<std::pair<TopicPartition, OffsetAndMetadata>> offsets =
-      CommittedOffsets(group);
-  bool has_metadata;
-  {
-    MutexLock lock(&mu_);
-    has_metadata = group_metadata_.contains(group);
-  }
-  if (offsets.empty() && !has_metadata) return absl::OkStatus();
-  Clock* clock = broker_->options().clock != nullptr ? broker_->options().clock
-                                                     : Clock::Real();
-  std::string batch;
-  RecordBatchBuilder builder(RecordBatchOptions{}, &batch);
-  for (const auto& [tp, offset] : offsets) {
-    absl::Status appended =
-        builder.Append(clock->NowMillis(), EncodeKey(group, tp), std::nullopt);
-    if (!appended.ok()) return appended;
-  }
-  if (has_metadata) {
-    absl::Status appended =
-        builder.Append(clock->NowMillis(), EncodeGroupKey(group), std::nullopt);
-    if (!appended.ok()) return appended;
-  }
-  absl::StatusOr<RecordBatchHeader> header = builder.Finish();
-  if (!header.ok()) return header.status();
   const std::string group_id(group);
-  return AppendAndApply(group, batch, [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    committed_.erase(group_id);
-    group_metadata_.erase(group_id);
-  });
+  // The snapshot is taken under the partition's append lock, so a commit
+  // for the group cannot slip in between it and the tombstones.
+  return AppendAndApply(
+      group,
+      [&](int64_t) {
+        std::vector<KeyValue> records;
+        for (const auto& [tp, offset] : CommittedOffsets(group)) {
+          records.emplace_back(EncodeKey(group, tp), std::nullopt);
+        }
+        MutexLock lock(&mu_);
+        if (group_metadata_.contains(group)) {
+          records.emplace_back(EncodeGroupKey(group), std::nullopt);
+        }
+        return records;
+      },
+      [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        committed_.erase(group_id);
+        group_metadata_.erase(group_id);
+      });
 }
 
 absl::Status OffsetStore::StoreGroupMetadata(
@@ -465,23 +467,24 @@ absl::Status OffsetStore::StoreGroupMetadata(
     return absl::InvalidArgumentError(absl::StrCat(
         "store group metadata: bad group id of ", group.size(), " bytes"));
   }
-  Clock* clock = broker_->options().clock != nullptr ? broker_->options().clock
-                                                     : Clock::Real();
-  std::string batch;
-  RecordBatchBuilder builder(RecordBatchOptions{}, &batch);
-  absl::Status appended =
-      builder.Append(clock->NowMillis(), EncodeGroupKey(group), value);
-  if (!appended.ok()) return appended;
-  absl::StatusOr<RecordBatchHeader> header = builder.Finish();
-  if (!header.ok()) return header.status();
   const std::string group_id(group);
-  return AppendAndApply(group, batch, [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    if (value.has_value()) {
-      group_metadata_[group_id] = std::string(*value);
-    } else {
-      group_metadata_.erase(group_id);
-    }
-  });
+  return AppendAndApply(
+      group,
+      [&](int64_t) {
+        std::vector<KeyValue> records;
+        records.emplace_back(EncodeGroupKey(group),
+                             value.has_value()
+                                 ? std::optional<std::string>(*value)
+                                 : std::nullopt);
+        return records;
+      },
+      [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        if (value.has_value()) {
+          group_metadata_[group_id] = std::string(*value);
+        } else {
+          group_metadata_.erase(group_id);
+        }
+      });
 }
 
 std::vector<std::pair<std::string, std::string>>

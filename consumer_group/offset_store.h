@@ -140,10 +140,15 @@ class OffsetStore : public BrokerService {
       absl::string_view group,
       absl::Span<const std::pair<TopicPartition, OffsetAndMetadata>> offsets)
       const;
-  // Appends `batch` to the group's partition and syncs, then applies
-  // `apply` to memory, all under the partition's append lock.
-  absl::Status AppendAndApply(absl::string_view group, absl::string_view batch,
-                              absl::FunctionRef<void()> apply);
+  // A record's key and value (nullopt: a tombstone).
+  using KeyValue = std::pair<std::string, std::optional<std::string>>;
+  // Under the group's partition's append lock: makes the records with
+  // `records(now)` (nothing to do if none), appends them as one batch,
+  // syncs, then runs `apply` with mu_ held to update memory.
+  absl::Status AppendAndApply(
+      absl::string_view group,
+      absl::FunctionRef<std::vector<KeyValue>(int64_t now_ms)> records,
+      absl::FunctionRef<void()> apply);
   // Applies a loaded group-metadata record (ignores other record types).
   void ApplyGroupRecord(absl::string_view key,
                         std::optional<absl::string_view> value)

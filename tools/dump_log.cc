@@ -283,20 +283,6 @@ void DumpLog(const std::string& path, const Options& o, Problems* problems) {
 // .index and .timeindex
 // ---------------------------------------------------------------------------
 
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<File>> file =
-      FileSystem::Default()->OpenFile(path, OpenOptions::ReadOnly());
-  if (!file.ok()) return file.status();
-  absl::StatusOr<uint64_t> size = (*file)->Size();
-  if (!size.ok()) return size.status();
-  std::string bytes(static_cast<size_t>(*size), '\0');
-  absl::StatusOr<size_t> got =
-      (*file)->ReadAt(0, absl::Span<char>(bytes.data(), bytes.size()));
-  if (!got.ok()) return got.status();
-  bytes.resize(*got);
-  return bytes;
-}
-
 // A batch of the .log an index points into, as framed (valid or not).
 struct LogBatch {
   int64_t position;
@@ -332,7 +318,8 @@ bool IndexBase(const std::string& path, Problems* problems, int64_t* base) {
 // then points at a batch already in the .log we read).
 bool LoadIndex(const std::string& path, Problems* problems,
                std::string* bytes) {
-  absl::StatusOr<std::string> read = ReadWholeFile(path);
+  absl::StatusOr<std::string> read =
+      FileSystem::Default()->ReadFileToString(path);
   if (!read.ok()) {
     problems->Add(path, read.status().message());
     return false;
