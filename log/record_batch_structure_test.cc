@@ -28,8 +28,8 @@ namespace runnel {
 namespace {
 
 using testing::FixCrc;
-using testing::Rewrap;
 using ::testing::HasSubstr;
+using testing::Rewrap;
 
 Record MakeRecord(int64_t ts, std::optional<std::string> key,
                   std::optional<std::string> value) {
