@@ -187,5 +187,69 @@ TEST_F(GroupAdminTest, OffsetsAndDeletionSurviveRestart) {
   EXPECT_EQ(lag.total_lag, 5);
 }
 
+// A read-only broker beside the live one (a second process running `runnel
+// consumer-groups --describe`) sees the group as last stored — members,
+// assignment, commits and lag — and cannot change it.
+TEST_F(GroupAdminTest, ReadOnlyBrokerDescribesTheLiveGroupAndChangesNothing) {
+  std::unique_ptr<Consumer> c = Member("billing");
+  RUNNEL_ASSERT_OK(c->CommitSync({{{"t", 0}, 4}}));
+  BrokerOptions options;
+  options.data_dir = "/data";
+  options.file_system = &fs_;
+  options.read_only = true;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Broker> reader, Broker::Open(options));
+  GroupAdmin admin(reader.get());
+  ASSERT_OK_AND_ASSIGN(GroupDescription d, admin.DescribeGroup("billing"));
+  EXPECT_EQ(d.state, GroupState::kStable);
+  ASSERT_EQ(d.members.size(), 1u);  // a dynamic member, alive elsewhere
+  EXPECT_EQ(d.members[0].client_id, "worker");
+  EXPECT_THAT(d.members[0].assignment,
+              ElementsAre(TopicPartition{"t", 0}, TopicPartition{"t", 1}));
+  ASSERT_OK_AND_ASSIGN(GroupLag lag, admin.DescribeLag("billing"));
+  EXPECT_EQ(lag.total_lag, 6);
+  EXPECT_EQ(lag.partitions[0].member_id, d.members[0].member_id);
+
+  EXPECT_THAT(
+      admin.DeleteGroup("billing"),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("read-only")));
+  EXPECT_THAT(
+      admin
+          .ResetOffsets("billing", {"t"}, OffsetResetSpec::ToEarliest(),
+                        /*dry_run=*/false)
+          .status(),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("read-only")));
+  ConsumerOptions o;
+  o.group_id = "billing";
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Consumer> joiner,
+                       Consumer::Create(reader.get(), o));
+  ASSERT_TRUE(joiner->Subscribe({"t"}).ok());
+  EXPECT_THAT(
+      joiner->Poll(absl::ZeroDuration()).status(),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("read-only")));
+  // The live group is untouched.
+  EXPECT_THAT(GroupAdmin(broker_.get()).DescribeLag("billing"),
+              IsOkAndHolds(::testing::Field(&GroupLag::total_lag, 6)));
+}
+
+// Read-only on a directory where no group ever committed: no groups, and
+// nothing created.
+TEST_F(GroupAdminTest, ReadOnlyBrokerWithoutOffsetsTopicListsNoGroups) {
+  MemFileSystem fs;
+  {
+    BrokerOptions options;
+    options.data_dir = "/fresh";
+    options.file_system = &fs;
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<Broker> writer, Broker::Open(options));
+  }
+  BrokerOptions options;
+  options.data_dir = "/fresh";
+  options.file_system = &fs;
+  options.read_only = true;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Broker> reader, Broker::Open(options));
+  EXPECT_THAT(GroupAdmin(reader.get()).ListGroups(),
+              IsOkAndHolds(::testing::IsEmpty()));
+  EXPECT_TRUE(reader->Topics().empty());
+}
+
 }  // namespace
 }  // namespace runnel

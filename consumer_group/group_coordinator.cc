@@ -293,7 +293,9 @@ class GroupCoordinator::Group {
   // their place and assignment until their session times out, so if they
   // come back in time nothing moves. If dynamic members were dropped, the
   // rest must rebalance.
-  absl::Status Restore(const GroupMetadata& record)
+  // `keep_dynamic` (a read-only broker beside the live writer): the
+  // dynamic members are alive in the writer's process, so keep them too.
+  absl::Status Restore(const GroupMetadata& record, bool keep_dynamic)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
     generation = record.generation;
     protocol_name = record.protocol.value_or("");
@@ -301,7 +303,9 @@ class GroupCoordinator::Group {
     const absl::Time now = Now();
     bool dropped = false;
     for (const MemberMetadata& mm : record.members) {
-      if (!mm.group_instance_id.has_value() || mm.group_instance_id->empty()) {
+      const bool is_static =
+          mm.group_instance_id.has_value() && !mm.group_instance_id->empty();
+      if (!is_static && !keep_dynamic) {
         dropped = true;
         continue;
       }
@@ -313,7 +317,7 @@ class GroupCoordinator::Group {
       if (!assignment.ok()) return assignment.status();
       Member m;
       m.id = mm.member_id;
-      m.instance_id = *mm.group_instance_id;
+      m.instance_id = mm.group_instance_id.value_or("");
       m.client_id = mm.client_id;
       m.topics = sub->topics;
       m.owned = sub->owned_partitions;
@@ -327,7 +331,7 @@ class GroupCoordinator::Group {
       m.rebalance_timeout = absl::Milliseconds(mm.rebalance_timeout_ms);
       m.heartbeating = false;
       m.last_heartbeat = m.last_poll = now;
-      static_members[m.instance_id] = m.id;
+      if (is_static) static_members[m.instance_id] = m.id;
       members[m.id] = std::move(m);
     }
     if (leader.empty() || members.count(leader) == 0) {
@@ -499,7 +503,7 @@ absl::Status GroupCoordinator::Restore() {
     }
     std::shared_ptr<Group> g = GetOrCreateGroup(group);
     MutexLock lock(&g->mu);
-    if (absl::Status s = g->Restore(*record); !s.ok()) {
+    if (absl::Status s = g->Restore(*record, broker_->read_only()); !s.ok()) {
       return absl::DataLossError(absl::StrCat(
           "group ", group, " in ", OffsetStore::kTopic, ": ", s.message()));
     }
@@ -531,7 +535,14 @@ std::string GroupCoordinator::NewMemberId(absl::string_view client_id) {
                          next_member_number_.fetch_add(1) + 1);
 }
 
+absl::Status GroupCoordinator::ReadOnlyError(absl::string_view group) const {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "group ", group, ": the broker on ", broker_->options().data_dir,
+      " was opened read-only; groups can be described, not changed"));
+}
+
 absl::StatusOr<std::string> GroupCoordinator::Join(const JoinGroupRequest& r) {
+  if (broker_->read_only()) return ReadOnlyError(r.group_id);
   if (r.group_id.empty()) {
     return absl::InvalidArgumentError("join group: empty group.id");
   }
@@ -702,6 +713,7 @@ absl::Status GroupCoordinator::Disconnect(absl::string_view group,
 absl::Status GroupCoordinator::Commit(
     absl::string_view group, absl::string_view member_id, int32_t generation,
     absl::Span<const std::pair<TopicPartition, OffsetAndMetadata>> offsets) {
+  if (broker_->read_only()) return ReadOnlyError(group);
   std::shared_ptr<Group> g =
       member_id.empty() ? FindGroup(group) : GetOrCreateGroup(group);
   if (g == nullptr) return store_->Commit(group, offsets);
@@ -742,7 +754,8 @@ std::vector<GroupListing> GroupCoordinator::ListGroups() {
   std::vector<GroupListing> out;
   for (auto& g : groups) {
     MutexLock lock(&g->mu);
-    g->Refresh();
+    // Read-only: the groups as last stored; their clock runs elsewhere.
+    if (!broker_->read_only()) g->Refresh();
     out.push_back({g->id, g->state});
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
@@ -756,7 +769,7 @@ std::optional<GroupDescription> GroupCoordinator::DescribeGroup(
   std::shared_ptr<Group> g = FindGroup(group);
   if (g == nullptr) return std::nullopt;
   MutexLock lock(&g->mu);
-  g->Refresh();
+  if (!broker_->read_only()) g->Refresh();
   GroupDescription d;
   d.group_id = g->id;
   d.state = g->state;
@@ -775,6 +788,7 @@ std::optional<GroupDescription> GroupCoordinator::DescribeGroup(
 
 absl::Status GroupCoordinator::WhileEmpty(
     absl::string_view group, absl::FunctionRef<absl::Status()> fn) {
+  if (broker_->read_only()) return ReadOnlyError(group);
   std::shared_ptr<Group> g = FindGroup(group);
   if (g == nullptr) return fn();
   MutexLock lock(&g->mu);

@@ -161,6 +161,9 @@ class GroupCoordinator : public BrokerService {
   std::shared_ptr<Group> GetOrCreateGroup(absl::string_view group);
   std::string NewMemberId(absl::string_view client_id);
 
+  // FailedPrecondition for a change to `group` on a read-only broker.
+  absl::Status ReadOnlyError(absl::string_view group) const;
+
   Broker* const broker_;
   OffsetStore* const store_;
   Clock* const clock_;

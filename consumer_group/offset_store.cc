@@ -241,6 +241,15 @@ absl::StatusOr<OffsetStore*> OffsetStore::ForBroker(Broker* broker) {
   absl::StatusOr<BrokerService*> service = broker->GetOrAddService(
       kServiceName,
       [broker]() -> absl::StatusOr<std::unique_ptr<BrokerService>> {
+        if (broker->read_only()) {
+          // Nothing to create: no topic yet means no group has committed.
+          std::unique_ptr<OffsetStore> store(new OffsetStore(broker));
+          if (!broker->GetTopic(kTopic).ok()) {
+            return std::unique_ptr<BrokerService>(std::move(store));
+          }
+          if (absl::Status s = store->Load(); !s.ok()) return s;
+          return std::unique_ptr<BrokerService>(std::move(store));
+        }
         NewTopic topic(kTopic, kPartitions, /*replication_factor=*/-1,
                        {{"cleanup.policy", "compact"}});
         absl::Status created = Admin(broker).CreateTopic(topic);
@@ -410,6 +419,11 @@ absl::Status OffsetStore::AppendAndApply(
     absl::string_view group,
     absl::FunctionRef<std::vector<KeyValue>(int64_t now_ms)> records,
     absl::FunctionRef<void()> apply) {
+  if (broker_->read_only()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "group ", group, ": cannot write to ", kTopic, ": the broker on ",
+        broker_->options().data_dir, " was opened read-only"));
+  }
   const int32_t partition = PartitionFor(group);
   absl::StatusOr<std::shared_ptr<Partition>> p =
       broker_->GetPartition(kTopic, partition);

@@ -45,6 +45,11 @@ absl::StatusOr<std::unique_ptr<Broker>> Broker::Open(BrokerOptions options) {
     return absl::InvalidArgumentError(
         "BrokerOptions.max_open_segments must be >= 1");
   }
+  if (options.read_only &&
+      options.read_only_refresh_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "BrokerOptions.read_only_refresh_interval must be > 0");
+  }
   std::unique_ptr<Broker> broker(new Broker(std::move(options)));
   if (absl::Status s = broker->Start(); !s.ok()) return s;
   return broker;
@@ -54,12 +59,21 @@ absl::Status Broker::Start() {
   fs_ = options_.file_system != nullptr ? options_.file_system
                                         : FileSystem::Default();
   const std::string& dir = options_.data_dir;
-  if (absl::Status s = fs_->CreateDirsDurably(dir); !s.ok()) return s;
-  absl::StatusOr<std::unique_ptr<DirLock>> lock = fs_->LockDir(dir);
-  if (!lock.ok()) return lock.status();
-  lock_ = std::move(*lock);
+  if (options_.read_only) {
+    absl::StatusOr<bool> is_dir = fs_->IsDirectory(dir);
+    if (!is_dir.ok() || !*is_dir) {
+      return absl::NotFoundError(absl::StrCat(
+          "data directory ", dir, " does not exist (a read-only broker ",
+          "does not create it)"));
+    }
+  } else {
+    if (absl::Status s = fs_->CreateDirsDurably(dir); !s.ok()) return s;
+    absl::StatusOr<std::unique_ptr<DirLock>> lock = fs_->LockDir(dir);
+    if (!lock.ok()) return lock.status();
+    lock_ = std::move(*lock);
+  }
   absl::StatusOr<std::unique_ptr<MetadataStore>> store =
-      MetadataStore::Open(fs_, dir);
+      MetadataStore::Open(fs_, dir, options_.read_only);
   if (!store.ok()) return store.status();
   segment_cache_ =
       std::make_unique<internal::OpenSegmentCache>(options_.max_open_segments);
@@ -72,8 +86,35 @@ absl::Status Broker::Start() {
   MutexLock admin(&admin_mu_);
   metadata_ = std::move(*store);
   if (absl::Status s = LoadTopics(); !s.ok()) return s;
-  ReapLeftovers();
+  if (options_.read_only) {
+    tailer_ = std::thread([this] { TailLoop(); });
+  } else {
+    ReapLeftovers();
+  }
   return absl::OkStatus();
+}
+
+void Broker::TailLoop() {
+  while (true) {
+    {
+      MutexLock lock(&tail_mu_);
+      const absl::Time until =
+          absl::Now() + options_.read_only_refresh_interval;
+      while (!tail_stop_) {
+        const absl::Duration left = until - absl::Now();
+        if (left <= absl::ZeroDuration()) break;
+        tail_cv_.WaitWithTimeout(&tail_mu_, left);
+      }
+      if (tail_stop_) return;
+    }
+    for (const TopicInfo& topic : Topics()) {
+      for (const std::shared_ptr<Partition>& partition : topic.partitions) {
+        // An error (say, the writer deleted the topic) shows in the next
+        // Fetch; nothing to do here.
+        if (partition->watched()) partition->RefreshReadOnly().IgnoreError();
+      }
+    }
+  }
 }
 
 // Builds every visible topic from the metadata, finishing interrupted
@@ -84,6 +125,7 @@ absl::Status Broker::LoadTopics() {
   std::vector<TopicInfo> loaded;
   for (const TopicMetadata& meta : topics) {
     if (meta.pending_delete) {
+      if (options_.read_only) continue;  // the writer finishes it
       if (absl::Status s = FinishDelete(meta); !s.ok()) return s;
       continue;
     }
@@ -175,11 +217,14 @@ std::shared_ptr<Partition> Broker::NewPartition(const TopicInfo& topic,
   state.isr = {options_.broker_id};
   TopicPartition id{topic.name, partition};
   LogMaintainer* maintainer =
-      maintainers_[absl::HashOf(topic.name, partition) % maintainers_.size()]
-          .get();
-  return std::shared_ptr<Partition>(new Partition(
-      std::move(id), PartitionDir(topic.name, partition),
-      PartitionLogOptions(topic, partition), std::move(state), maintainer));
+      options_.read_only ? nullptr
+                         : maintainers_[absl::HashOf(topic.name, partition) %
+                                        maintainers_.size()]
+                               .get();
+  return std::shared_ptr<Partition>(
+      new Partition(std::move(id), PartitionDir(topic.name, partition),
+                    PartitionLogOptions(topic, partition), std::move(state),
+                    maintainer, options_.read_only));
 }
 
 absl::Status Broker::Publish(TopicInfo topic) {
@@ -201,6 +246,16 @@ absl::Status Broker::CheckOpen() const {
   if (closed_) {
     return absl::FailedPreconditionError(
         absl::StrCat("broker on ", options_.data_dir, " is closed"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Broker::CheckWritable(absl::string_view what) const {
+  if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  if (options_.read_only) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot ", what, ": the broker on ", options_.data_dir,
+                     " was opened read-only"));
   }
   return absl::OkStatus();
 }
@@ -281,6 +336,14 @@ absl::StatusOr<BrokerService*> Broker::GetOrAddService(
 }
 
 absl::Status Broker::Close() {
+  if (tailer_.joinable()) {
+    {
+      MutexLock lock(&tail_mu_);
+      tail_stop_ = true;
+      tail_cv_.SignalAll();
+    }
+    tailer_.join();
+  }
   {
     // Services (which use partitions) go first, outside the admin lock.
     absl::flat_hash_map<std::string, std::unique_ptr<BrokerService>> services;

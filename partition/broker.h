@@ -20,9 +20,10 @@
 //
 // Open takes an exclusive lock on the data directory (a second Open, in this
 // process or another, fails with FailedPrecondition naming the directory and
-// the holder's pid), reads the topic metadata, finishes any topic deletion a
-// crash interrupted, and opens (recovers) every partition's log on up to
-// `background_threads` threads. A partition whose log cannot be opened is
+// the holder's pid; BrokerOptions::read_only opens beside the holder to
+// read, without the lock), reads the topic metadata, finishes any topic
+// deletion a crash interrupted, and opens (recovers) every partition's log on
+// up to `background_threads` threads. A partition whose log cannot be opened is
 // left offline (its calls and DescribeTopics say why); the others serve.
 //
 // Durability: topic metadata changes (create, delete, add partitions, alter
@@ -43,6 +44,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -98,6 +100,20 @@ struct BrokerOptions {
   // Runnel: the most sealed segments (descriptors and mappings) open at
   // once across all partitions; least recently used ones are closed.
   size_t max_open_segments = 1024;
+  // Runnel: open a directory that another process (or another Broker in
+  // this one) holds open for writing, to read it: tools such as
+  // `runnel console-consumer` and `topics --describe` on a live directory.
+  // A read-only broker takes no lock, writes nothing (no recovery, no
+  // maintenance, no metadata changes: those calls fail with
+  // FailedPrecondition) and reads every partition through a ReadOnlyLog
+  // (runnel/read_only_log.h), which never returns a half-written batch.
+  // The directory must exist (NotFound otherwise). Topics are those of the
+  // metadata at Open; partitions follow their writer (see below).
+  bool read_only = false;
+  // Runnel, read-only brokers only: how often a background thread catches
+  // up with the writer on every partition that was fetched or waited on,
+  // waking consumers blocked in Poll. > 0.
+  absl::Duration read_only_refresh_interval = absl::Milliseconds(100);
 };
 
 // A topic as the Broker holds it (for Admin and tools).
@@ -165,6 +181,7 @@ class Broker {
 
   const BrokerOptions& options() const { return options_; }
   int32_t broker_id() const { return options_.broker_id; }
+  bool read_only() const { return options_.read_only; }
 
   // Grows whenever a topic appears, disappears or gains partitions: a cheap
   // "did the topic list change?" check for subscriptions (consumer groups).
@@ -181,6 +198,10 @@ class Broker {
   absl::Status OpenPartitions(std::vector<TopicInfo*> topics);
   void ReapLeftovers();
   absl::Status CheckOpen() const;
+  // CheckOpen, and FailedPrecondition naming `what` on a read-only broker.
+  absl::Status CheckWritable(absl::string_view what) const;
+  // Read-only brokers: refreshes watched partitions until Close.
+  void TailLoop();
   // The published topic, or NotFound / FailedPrecondition (closed).
   absl::StatusOr<std::shared_ptr<const TopicInfo>> PublishedTopic(
       absl::string_view topic) const;
@@ -218,6 +239,11 @@ class Broker {
   std::unique_ptr<internal::OpenSegmentCache> segment_cache_;
   std::vector<std::unique_ptr<LogMaintainer>> maintainers_;
   std::unique_ptr<internal::DirReaper> reaper_;
+  // Read-only brokers: the thread running TailLoop, and how it is stopped.
+  std::thread tailer_;
+  Mutex tail_mu_;
+  CondVar tail_cv_;
+  bool tail_stop_ ABSL_GUARDED_BY(tail_mu_) = false;
 
   // Higher layers' services, destroyed first at Close.
   Mutex services_mu_ ABSL_ACQUIRED_BEFORE(admin_mu_);

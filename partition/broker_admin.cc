@@ -60,7 +60,9 @@ absl::Status Broker::CreateTopic(
     const absl::flat_hash_map<std::string, std::string>& configs,
     bool validate_only) {
   MutexLock admin(&admin_mu_);
-  if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  if (absl::Status s = CheckWritable(absl::StrCat("create topic '", name, "'"));
+      !s.ok())
+    return s;
   if (absl::Status s = ValidateTopicName(name); !s.ok()) return s;
   if (partitions == -1) partitions = options_.num_partitions;
   if (partitions < 1) {
@@ -131,7 +133,9 @@ absl::Status Broker::CreatePartitionDirs(const std::string& topic, int32_t from,
 
 absl::Status Broker::DeleteTopic(const std::string& name) {
   MutexLock admin(&admin_mu_);
-  if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  if (absl::Status s = CheckWritable(absl::StrCat("delete topic '", name, "'"));
+      !s.ok())
+    return s;
   const TopicMetadata* found = FindTopic(metadata_->current(), name);
   if (found == nullptr || found->pending_delete) return UnknownTopic(name);
   MetadataSnapshot next = metadata_->current();
@@ -188,7 +192,10 @@ absl::Status Broker::FinishDelete(const TopicMetadata& topic) {
 absl::Status Broker::CreatePartitions(const std::string& name, int32_t total,
                                       bool validate_only) {
   MutexLock admin(&admin_mu_);
-  if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  if (absl::Status s =
+          CheckWritable(absl::StrCat("add partitions to topic '", name, "'"));
+      !s.ok())
+    return s;
   const TopicMetadata* found = FindTopic(metadata_->current(), name);
   if (found == nullptr || found->pending_delete) return UnknownTopic(name);
   if (total <= found->partitions) {
@@ -219,7 +226,10 @@ absl::Status Broker::SetTopicOverrides(
         edit,
     bool validate_only) {
   MutexLock admin(&admin_mu_);
-  if (absl::Status s = CheckOpen(); !s.ok()) return s;
+  if (absl::Status s = CheckWritable(
+          absl::StrCat("alter the configs of topic '", name, "'"));
+      !s.ok())
+    return s;
   const TopicMetadata* found = FindTopic(metadata_->current(), name);
   if (found == nullptr || found->pending_delete) return UnknownTopic(name);
   absl::flat_hash_map<std::string, std::string> overrides =

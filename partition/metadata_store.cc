@@ -425,7 +425,7 @@ MetadataStore::MetadataStore(FileSystem* fs, std::string data_dir,
       current_(std::move(current)) {}
 
 absl::StatusOr<std::unique_ptr<MetadataStore>> MetadataStore::Open(
-    FileSystem* fs, std::string data_dir) {
+    FileSystem* fs, std::string data_dir, bool read_only) {
   const std::string what = absl::StrCat("open metadata in ", data_dir);
   absl::StatusOr<bool> is_dir = fs->IsDirectory(data_dir);
   if (!is_dir.ok()) return WithContext(is_dir.status(), what);
@@ -436,9 +436,10 @@ absl::StatusOr<std::unique_ptr<MetadataStore>> MetadataStore::Open(
   std::unique_ptr<MetadataStore> store(
       new MetadataStore(fs, std::move(data_dir), MetadataSnapshot()));
   // A leftover of a Commit that never renamed it: never part of the state.
+  store->read_only_ = read_only;
   absl::StatusOr<bool> temp_exists = fs->FileExists(store->temp_path_);
   if (!temp_exists.ok()) return WithContext(temp_exists.status(), what);
-  if (*temp_exists) {
+  if (*temp_exists && !read_only) {
     absl::Status removed = fs->RemoveFile(store->temp_path_);
     if (!removed.ok()) return WithContext(removed, what);
   }
@@ -458,6 +459,10 @@ absl::StatusOr<std::unique_ptr<MetadataStore>> MetadataStore::Open(
 }
 
 absl::Status MetadataStore::Commit(MetadataSnapshot next) {
+  if (read_only_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("commit metadata in ", data_dir_, ": opened read-only"));
+  }
   if (current_.version == std::numeric_limits<int64_t>::max() ||
       next.version != current_.version + 1) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -108,8 +108,11 @@ class MetadataStore {
 
   // Reads the metadata of `data_dir`, which must be an existing directory.
   // A missing file is the empty snapshot, version 0. Errors: see above.
+  // `read_only`: a reader beside a live writer (Broker read-only mode):
+  // leaves a `.tmp` alone (it may be the writer's Commit under way) and
+  // Commit fails with FailedPrecondition.
   static absl::StatusOr<std::unique_ptr<MetadataStore>> Open(
-      FileSystem* fs, std::string data_dir);
+      FileSystem* fs, std::string data_dir, bool read_only = false);
 
   MetadataStore(const MetadataStore&) = delete;
   MetadataStore& operator=(const MetadataStore&) = delete;
@@ -134,6 +137,7 @@ class MetadataStore {
   const std::string path_;
   const std::string temp_path_;
   MetadataSnapshot current_;
+  bool read_only_ = false;
 };
 
 // A fresh random topic id (16 random bytes, unpadded base64url, never all

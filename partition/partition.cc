@@ -33,14 +33,17 @@ bool DataNotifier::WaitUntil(absl::Time deadline) {
 }
 
 Partition::Partition(TopicPartition id, std::string dir, LogOptions options,
-                     PartitionState state, LogMaintainer* maintainer)
+                     PartitionState state, LogMaintainer* maintainer,
+                     bool read_only)
     : id_(std::move(id)),
       dir_(std::move(dir)),
       maintainer_(maintainer),
+      read_only_(read_only),
       options_(std::move(options)),
       state_(std::move(state)) {
   MutexLock lock(&append_mu_);
-  OpenLog().IgnoreError();  // an error leaves the partition offline
+  // An error leaves the partition offline.
+  (read_only_ ? OpenReadOnlyLog() : OpenLog()).IgnoreError();
 }
 
 Partition::~Partition() {
@@ -70,8 +73,43 @@ absl::Status Partition::OpenLog() {
   return absl::OkStatus();
 }
 
+absl::Status Partition::OpenReadOnlyLog() {
+  absl::StatusOr<std::unique_ptr<ReadOnlyLog>> opened =
+      ReadOnlyLog::Open(options_.file_system, dir_, id_.ToString());
+  MutexLock lock(&mu_);
+  if (!opened.ok()) {
+    status_ = absl::Status(opened.status().code(),
+                           absl::StrCat("partition ", id_.ToString(),
+                                        " is offline: its log failed to open: ",
+                                        opened.status().message()));
+    return status_;
+  }
+  reader_ = std::move(*opened);
+  status_ = absl::OkStatus();
+  high_watermark_.store(reader_->log_end_offset(), std::memory_order_release);
+  return absl::OkStatus();
+}
+
+absl::Status Partition::RefreshReadOnly() {
+  absl::StatusOr<std::shared_ptr<ReadOnlyLog>> reader = OnlineReader();
+  if (!reader.ok()) return read_only_ ? reader.status() : absl::OkStatus();
+  if (absl::Status s = (*reader)->Refresh(); !s.ok()) return s;
+  const int64_t end = (*reader)->log_end_offset();
+  if (high_watermark_.exchange(end, std::memory_order_acq_rel) != end) {
+    WakeAll();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Partition::ReadOnlyError(absl::string_view what) const {
+  return absl::FailedPreconditionError(
+      absl::StrCat("partition ", id_.ToString(), ": cannot ", what,
+                   ": the broker on this directory was opened read-only"));
+}
+
 absl::Status Partition::Reconfigure(LogOptions options) {
   MutexLock append(&append_mu_);
+  if (read_only_) return ReadOnlyError("reconfigure");
   if (shut_.load()) return status();
   std::shared_ptr<Log> old;
   {
@@ -96,6 +134,7 @@ absl::Status Partition::Shut(absl::Status why) {
   {
     MutexLock lock(&mu_);
     log = std::move(log_);
+    reader_.reset();
     status_ = std::move(why);
   }
   absl::Status closed;
@@ -109,9 +148,20 @@ absl::Status Partition::Shut(absl::Status why) {
 }
 
 absl::StatusOr<std::shared_ptr<Log>> Partition::Online() const {
+  if (read_only_) return ReadOnlyError("write");
   MutexLock lock(&mu_);
   if (log_ == nullptr) return status_;
   return log_;
+}
+
+absl::StatusOr<std::shared_ptr<ReadOnlyLog>> Partition::OnlineReader() const {
+  MutexLock lock(&mu_);
+  if (reader_ == nullptr) {
+    if (!status_.ok()) return status_;
+    return absl::FailedPreconditionError(
+        absl::StrCat("partition ", id_.ToString(), " is not read-only"));
+  }
+  return reader_;
 }
 
 std::shared_ptr<Log> Partition::log() const {
@@ -251,11 +301,30 @@ absl::Status Partition::Sync() {
 }
 
 absl::StatusOr<FetchResult> Partition::Fetch(int64_t offset, size_t max_bytes) {
+  if (read_only_) {
+    watched_.store(true, std::memory_order_relaxed);
+    absl::StatusOr<std::shared_ptr<ReadOnlyLog>> reader = OnlineReader();
+    if (!reader.ok()) return reader.status();
+    // At the end: see whether the writing process added something.
+    if (offset >= high_watermark()) {
+      if (absl::Status s = RefreshReadOnly(); !s.ok()) return s;
+    }
+    return FetchFrom(offset, (*reader)->log_start_offset(),
+                     (*reader)->log_end_offset(),
+                     [&] { return (*reader)->Read(offset, max_bytes); });
+  }
   absl::StatusOr<std::shared_ptr<Log>> log = Online();
   if (!log.ok()) return log.status();
+  return FetchFrom(offset, (*log)->log_start_offset(), (*log)->log_end_offset(),
+                   [&] { return (*log)->Read(offset, max_bytes); });
+}
+
+absl::StatusOr<FetchResult> Partition::FetchFrom(
+    int64_t offset, int64_t log_start, int64_t log_end,
+    absl::FunctionRef<absl::StatusOr<LogReadResult>()> read_log) {
   FetchResult result;
   result.high_watermark = high_watermark();
-  result.log_start_offset = (*log)->log_start_offset();
+  result.log_start_offset = log_start;
   if (offset < result.log_start_offset || offset > result.high_watermark) {
     return absl::OutOfRangeError(
         absl::StrCat("partition ", id_.ToString(), ": fetch offset ", offset,
@@ -263,10 +332,10 @@ absl::StatusOr<FetchResult> Partition::Fetch(int64_t offset, size_t max_bytes) {
                      ", high watermark ", result.high_watermark, "]"));
   }
   if (offset == result.high_watermark) {
-    result.read.log_end_offset = (*log)->log_end_offset();
+    result.read.log_end_offset = log_end;
     return result;
   }
-  absl::StatusOr<LogReadResult> read = (*log)->Read(offset, max_bytes);
+  absl::StatusOr<LogReadResult> read = read_log();
   if (!read.ok()) return read.status();
   // Drop batches at or past the high watermark (none while the high
   // watermark is the log end offset; replication will make them appear).
@@ -281,6 +350,7 @@ absl::StatusOr<FetchResult> Partition::Fetch(int64_t offset, size_t max_bytes) {
 }
 
 bool Partition::WaitForData(int64_t offset, absl::Time deadline) {
+  watched_.store(true, std::memory_order_relaxed);
   MutexLock lock(&wait_mu_);
   while (true) {
     if (high_watermark_.load(std::memory_order_acquire) > offset) return true;
@@ -292,6 +362,7 @@ bool Partition::WaitForData(int64_t offset, absl::Time deadline) {
 }
 
 void Partition::AddNotifier(DataNotifier* notifier) {
+  watched_.store(true, std::memory_order_relaxed);
   MutexLock lock(&wait_mu_);
   notifiers_.insert(notifier);
 }
@@ -303,6 +374,11 @@ void Partition::RemoveNotifier(DataNotifier* notifier) {
 
 absl::StatusOr<OffsetAndTimestamp> Partition::OffsetForTimestamp(
     int64_t timestamp) {
+  if (read_only_) {
+    absl::StatusOr<std::shared_ptr<ReadOnlyLog>> reader = OnlineReader();
+    if (!reader.ok()) return reader.status();
+    return (*reader)->OffsetForTimestamp(timestamp);
+  }
   absl::StatusOr<std::shared_ptr<Log>> log = Online();
   if (!log.ok()) return log.status();
   return (*log)->OffsetForTimestamp(timestamp);
@@ -325,11 +401,19 @@ absl::StatusOr<int64_t> Partition::DeleteRecordsBefore(int64_t offset) {
 }
 
 int64_t Partition::log_start_offset() const {
+  if (read_only_) {
+    absl::StatusOr<std::shared_ptr<ReadOnlyLog>> reader = OnlineReader();
+    return reader.ok() ? (*reader)->log_start_offset() : 0;
+  }
   std::shared_ptr<Log> log = this->log();
   return log == nullptr ? 0 : log->log_start_offset();
 }
 
 int64_t Partition::log_end_offset() const {
+  if (read_only_) {
+    absl::StatusOr<std::shared_ptr<ReadOnlyLog>> reader = OnlineReader();
+    return reader.ok() ? (*reader)->log_end_offset() : 0;
+  }
   std::shared_ptr<Log> log = this->log();
   return log == nullptr ? 0 : log->log_end_offset();
 }

@@ -57,6 +57,7 @@
 #include "partition/producer_state.h"
 #include "runnel/log.h"
 #include "runnel/log_maintainer.h"
+#include "runnel/read_only_log.h"
 #include "util/mutex.h"
 
 namespace runnel {
@@ -174,7 +175,8 @@ class Partition {
   // OK, or why the partition is offline (its Log failed to open), or
   // FailedPrecondition/NotFound once closed/deleted.
   absl::Status status() const;
-  // The Log, while online (null otherwise). Valid until the Broker
+  // The Log, while online (null otherwise, and always null on a read-only
+  // broker). Valid until the Broker
   // reconfigures, deletes or closes the partition: keep the shared_ptr.
   std::shared_ptr<Log> log() const;
 
@@ -184,9 +186,19 @@ class Partition {
 
   // Opens the partition's log in `dir` with `options`; a failure leaves
   // the partition offline with that status (the Broker keeps going).
+  // `read_only` (a Broker in read-only mode): a ReadOnlyLog instead, and
+  // every call that would write fails with FailedPrecondition.
   Partition(TopicPartition id, std::string dir, LogOptions options,
-            PartitionState state, LogMaintainer* maintainer);
+            PartitionState state, LogMaintainer* maintainer,
+            bool read_only = false);
   absl::Status OpenLog() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  absl::Status OpenReadOnlyLog() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // Read-only: catches up with the writing process and wakes waiters if
+  // the end moved. OK (nothing to do) for a writable partition.
+  absl::Status RefreshReadOnly();
+  // Read-only: whether anyone fetched, waited or registered a notifier,
+  // so the Broker's tailer keeps this partition fresh.
+  bool watched() const { return watched_.load(std::memory_order_relaxed); }
   // Reopens the log with new options (AlterConfigs). Appends wait.
   absl::Status Reconfigure(LogOptions options);
   // Closes the log; later calls fail with `why` (FailedPrecondition for a
@@ -194,8 +206,17 @@ class Partition {
   absl::Status Shut(absl::Status why);
   const std::string& dir() const { return dir_; }
 
-  // The online log, or the status saying why there is none.
+  // The online log, or the status saying why there is none
+  // (FailedPrecondition for a read-only partition).
   absl::StatusOr<std::shared_ptr<Log>> Online() const;
+  // The online read-only log, or the status saying why there is none.
+  absl::StatusOr<std::shared_ptr<ReadOnlyLog>> OnlineReader() const;
+  absl::Status ReadOnlyError(absl::string_view what) const;
+  // The part of Fetch after the log is known: range checks, the read, and
+  // cutting batches at the high watermark.
+  absl::StatusOr<FetchResult> FetchFrom(
+      int64_t offset, int64_t log_start, int64_t log_end,
+      absl::FunctionRef<absl::StatusOr<LogReadResult>()> read);
   // Idempotent producers: the state is loaded from the snapshot written at
   // the last clean close plus a scan of the log after it, and saved again
   // at Shut.
@@ -210,6 +231,8 @@ class Partition {
   const TopicPartition id_;
   const std::string dir_;
   LogMaintainer* const maintainer_;
+  const bool read_only_;
+  std::atomic<bool> watched_{false};
 
   // Serializes appends with reconfiguration and shutdown.
   Mutex append_mu_ ABSL_ACQUIRED_BEFORE(mu_);
@@ -218,6 +241,7 @@ class Partition {
 
   mutable Mutex mu_;
   std::shared_ptr<Log> log_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<ReadOnlyLog> reader_ ABSL_GUARDED_BY(mu_);  // read-only
   absl::Status status_ ABSL_GUARDED_BY(mu_);
   PartitionState state_ ABSL_GUARDED_BY(mu_);
 

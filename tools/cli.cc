@@ -138,7 +138,7 @@ absl::StatusOr<absl::flat_hash_map<std::string, std::string>> ParsePairs(
   return out;
 }
 
-absl::StatusOr<std::unique_ptr<Broker>> OpenBroker() {
+absl::StatusOr<std::unique_ptr<Broker>> OpenBroker(Access access) {
   const std::string dir = absl::GetFlag(FLAGS_data_dir);
   if (dir.empty()) {
     return absl::InvalidArgumentError("--data-dir is required");
@@ -151,6 +151,7 @@ absl::StatusOr<std::unique_ptr<Broker>> OpenBroker() {
   BrokerOptions options;
   options.data_dir = dir;
   options.maintenance_interval = absl::ZeroDuration();  // short-lived
+  options.read_only = access == Access::kReadOnly;
   return Broker::Open(options);
 }
 

@@ -88,9 +88,20 @@ std::vector<char*> ExtractRepeated(int argc, char** argv, RepeatedOptions* out);
 absl::StatusOr<absl::flat_hash_map<std::string, std::string>> ParsePairs(
     const std::vector<std::string>& pairs, absl::string_view what);
 
+// How a subcommand opens the data directory.
+enum class Access {
+  // Takes the directory lock: fails (naming the holder's pid) while an
+  // application or another tool has the directory open for writing.
+  kReadWrite,
+  // BrokerOptions::read_only: no lock, no writes, so it works beside a live
+  // application (topics --describe, console-consumer without a group, ...).
+  kReadOnly,
+};
+
 // Opens the broker on --data-dir, which must exist (the tools never create
 // a data directory by accident). NotFound naming it otherwise.
-absl::StatusOr<std::unique_ptr<Broker>> OpenBroker();
+absl::StatusOr<std::unique_ptr<Broker>> OpenBroker(
+    Access access = Access::kReadWrite);
 
 // Prints "runnel <command>: <message>" on stderr and returns kError.
 int Fail(absl::string_view command, const absl::Status& status);

@@ -80,23 +80,69 @@ expect_exit 1 "does not exist" -- topics --list --data-dir "$dir/nope"
 expect_exit 2 "unknown command" -- frobnicate
 [[ $(ls -R "$dir" | sort) == "$before" ]] || fail "bad input changed $dir"
 
-# A data directory held by another process: the lock names it.
-$runnel console-consumer --topic keyed --timeout-ms 3000 --data-dir "$dir" \
-  >/dev/null 2>&1 &
+# wait_for_lock PID [DIR]: until PID has written itself into the lock file
+# (without competing for the lock).
+wait_for_lock() {
+  for _ in $(seq 200); do
+    [[ "$(cat "${2:-$dir}/LOCK" 2>/dev/null)" == "$1" ]] && return 0
+    sleep 0.05
+  done
+  fail "process $1 never took the lock"
+}
+
+# A data directory held by another process: a second writer is refused, and
+# the lock names the holder (a group consumer writes: its commits).
+$runnel consumer-perf-test --topic keyed --messages 1000 --timeout-ms 3000 \
+  --data-dir "$dir" >/dev/null 2>&1 &
 holder=$!
-# Wait (without competing for the lock) until the holder has written its
-# pid into the lock file, then try.
+wait_for_lock "$holder"
+expect_exit 1 "process $holder" -- topics --create --topic t2 --data-dir "$dir"
+wait "$holder" || true  # it exits 1: fewer records than it asked for
+
+# --- A second process reads while a writer process produces ---
+# The writer: a console producer holding the directory, fed line by line.
+$runnel topics --create --topic live --data-dir "$dir" >/dev/null
+mkfifo "$TEST_TMPDIR/lines"
+$runnel console-producer --topic live --producer-property linger.ms=0 \
+  --data-dir "$dir" <"$TEST_TMPDIR/lines" &
+writer=$!
+exec 3>"$TEST_TMPDIR/lines"
+wait_for_lock "$writer"
+# A read-only consumer tails the topic from the beginning in the meantime.
+$runnel console-consumer --topic live --from-beginning --max-messages 6 \
+  --timeout-ms 30000 --property print.offset=true --data-dir "$dir" \
+  >"$TEST_TMPDIR/tail.out" 2>"$TEST_TMPDIR/tail.err" &
+tailer=$!
+printf 'one\ntwo\nthree\n' >&3
+# Others read the live directory too, without the lock: what is there so
+# far, never a partial batch.
 for _ in $(seq 200); do
-  [[ "$(cat "$dir/LOCK" 2>/dev/null)" == "$holder" ]] && break
+  out=$($runnel console-consumer --topic live --from-beginning \
+        --max-messages 3 --timeout-ms 200 --data-dir "$dir" 2>/dev/null || true)
+  [[ $out == $'one\ntwo\nthree' ]] && break
   sleep 0.05
 done
-expect_exit 1 "process $holder" -- topics --list --data-dir "$dir"
-wait "$holder"
+[[ $out == $'one\ntwo\nthree' ]] || fail "read-only consumer: $out"
+out=$($runnel topics --describe --topic live --data-dir "$dir")
+grep -qF "Topic: live" <<<"$out" || fail "read-only describe: $out"
+out=$($runnel dump-log --files "$dir/live-0/00000000000000000000.log")
+grep -q 'isvalid: false' <<<"$out" && fail "live dump-log: $out"
+grep -q 'isvalid: true$' <<<"$out" || fail "live dump-log: $out"
+kill -0 "$writer" || fail "the writer is gone before the readers finished"
+printf 'four\nfive\nsix\n' >&3
+wait "$tailer" || fail "tailing consumer: $(cat "$TEST_TMPDIR/tail.err")"
+[[ $(cat "$TEST_TMPDIR/tail.out") == $'Offset:0\tone\nOffset:1\ttwo\nOffset:2\tthree\nOffset:3\tfour\nOffset:4\tfive\nOffset:5\tsix' ]] ||
+  fail "tailing consumer: $(cat "$TEST_TMPDIR/tail.out")"
+exec 3>&-
+wait "$writer" || fail "writer exit"
+# Reading beside the writer changed nothing the writer did not.
+[[ $($runnel console-consumer --topic live --from-beginning --timeout-ms 200 \
+     --data-dir "$dir" 2>/dev/null | wc -l) == 6 ]] || fail "after the writer"
 
 # --- Delete ---
 $runnel topics --delete --topic quickstart-events --data-dir "$dir"
 # (kafka-topics --list shows internal topics too: the group made one.)
-[[ $($runnel topics --list --data-dir "$dir") == $'__consumer_offsets\nkeyed' ]] ||
+[[ $($runnel topics --list --data-dir "$dir") == $'__consumer_offsets\nkeyed\nlive' ]] ||
   fail "after delete"
 ls "$dir" | grep -q '^quickstart-events' && fail "files of the deleted topic remain"
 
@@ -307,4 +353,25 @@ out=$($runnel consumer-groups --delete --group G --data-dir "$gdir")
 [[ -z $($runnel consumer-groups --list --data-dir "$gdir") ]] || fail "list after delete"
 expect_exit 1 "Consumer group 'G' does not exist." -- \
   consumer-groups --delete --group G --data-dir "$gdir"
+
+# --describe beside a live group member in another process (which holds the
+# directory): the member, its partition and the lag as last stored.
+ldir="$TEST_TMPDIR/live-group"
+mkdir -p "$ldir"
+$runnel topics --create --topic orders --data-dir "$ldir" >/dev/null
+seq 4 | $runnel console-producer --topic orders --data-dir "$ldir"
+$runnel console-consumer --topic orders --group L --from-beginning \
+  --max-messages 5 --timeout-ms 30000 --data-dir "$ldir" >/dev/null 2>&1 &
+member=$!
+wait_for_lock "$member" "$ldir"
+for _ in $(seq 200); do
+  out=$($runnel consumer-groups --describe --group L --members \
+        --data-dir "$ldir" 2>/dev/null || true)
+  grep -qE '^L +console-consumer-[^ ]+ +in-process +console-consumer +1$' <<<"$out" && break
+  sleep 0.05
+done
+grep -qE '^L +console-consumer-[^ ]+ +in-process +console-consumer +1$' <<<"$out" ||
+  fail "live member: $out"
+kill -0 "$member" || fail "the member left before describe saw it"
+kill "$member"; wait "$member" || true
 echo PASS

@@ -89,6 +89,7 @@ int ConsoleConsumerCommand(const RepeatedOptions& repeated) {
   }
   ConsumerOptions defaults;
   defaults.group_id = absl::GetFlag(FLAGS_group);
+  defaults.client_id = "console-consumer";  // as Kafka's console consumer
   defaults.auto_offset_reset = absl::GetFlag(FLAGS_from_beginning)
                                    ? OffsetReset::kEarliest
                                    : OffsetReset::kLatest;
@@ -97,7 +98,10 @@ int ConsoleConsumerCommand(const RepeatedOptions& repeated) {
   if (!options.ok()) return Fail("console-consumer", options.status());
   options->enable_auto_commit = false;  // commits what it printed, at exit
 
-  absl::StatusOr<std::unique_ptr<Broker>> broker = OpenBroker();
+  // Without a group nothing is written (no commits): read beside a live
+  // application. With one, the group's coordinator needs the directory.
+  absl::StatusOr<std::unique_ptr<Broker>> broker = OpenBroker(
+      options->group_id.empty() ? Access::kReadOnly : Access::kReadWrite);
   if (!broker.ok()) return Fail("console-consumer", broker.status());
   absl::StatusOr<TopicInfo> info = (*broker)->GetTopic(topic);
   if (!info.ok()) return Fail("console-consumer", info.status());

@@ -311,7 +311,12 @@ int ConsumerGroupsCommand() {
                    "without the warning.\n");
     }
   }
-  absl::StatusOr<std::unique_ptr<Broker>> broker = OpenBroker();
+  // --list and --describe work beside a live application; changes (and a
+  // reset's dry run, which needs the group inactive) take the lock.
+  absl::StatusOr<std::unique_ptr<Broker>> broker =
+      OpenBroker(absl::GetFlag(FLAGS_list) || absl::GetFlag(FLAGS_describe)
+                     ? Access::kReadOnly
+                     : Access::kReadWrite);
   if (!broker.ok()) return Fail(broker.status());
   GroupAdmin admin(broker->get());
 

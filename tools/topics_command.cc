@@ -71,7 +71,11 @@ int TopicsCommand(const RepeatedOptions& repeated) {
       ParsePairs(repeated.configs, "--config");
   if (!configs.ok())
     return Usage("topics", configs.status().message(), kUsageText);
-  absl::StatusOr<std::unique_ptr<Broker>> broker = OpenBroker();
+  // Listing and describing work beside a live application.
+  const bool reads_only =
+      absl::GetFlag(FLAGS_list) || absl::GetFlag(FLAGS_describe);
+  absl::StatusOr<std::unique_ptr<Broker>> broker =
+      OpenBroker(reads_only ? Access::kReadOnly : Access::kReadWrite);
   if (!broker.ok()) return Fail("topics", broker.status());
   Admin admin(broker->get());
 
