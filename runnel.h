@@ -17,6 +17,10 @@
 //   runnel/assignor.h         group assignment strategies (range, sticky..)
 //   runnel/group_admin.h      consumer groups: list, describe, lag, reset
 //   runnel/log.h              one partition's durable, segmented log
+//   runnel/read_only_log.h    reading a log another process is writing
+//   runnel/replica_messages.h replication: messages and their byte encoding
+//   runnel/replica_transport.h  the transport a host implements
+//   runnel/in_memory_network.h  a deterministic network for tests
 //   runnel/log_maintainer.h   background flush, retention and compaction
 //   runnel/topic_config.h     Kafka topic configs, typed and as properties
 //   runnel/record_batch.h     Kafka RecordBatch v2 encoding and decoding
@@ -30,20 +34,24 @@
 #ifndef RUNNEL_RUNNEL_H_
 #define RUNNEL_RUNNEL_H_
 
-#include "runnel/admin.h"            // IWYU pragma: export
-#include "runnel/assignor.h"         // IWYU pragma: export
-#include "runnel/broker.h"           // IWYU pragma: export
-#include "runnel/clock.h"            // IWYU pragma: export
-#include "runnel/consumer.h"         // IWYU pragma: export
-#include "runnel/file_system.h"      // IWYU pragma: export
-#include "runnel/group_admin.h"      // IWYU pragma: export
-#include "runnel/log.h"              // IWYU pragma: export
-#include "runnel/log_maintainer.h"   // IWYU pragma: export
-#include "runnel/mem_file_system.h"  // IWYU pragma: export
-#include "runnel/partition.h"        // IWYU pragma: export
-#include "runnel/partitioner.h"      // IWYU pragma: export
-#include "runnel/producer.h"         // IWYU pragma: export
-#include "runnel/record_batch.h"     // IWYU pragma: export
-#include "runnel/topic_config.h"     // IWYU pragma: export
+#include "runnel/admin.h"              // IWYU pragma: export
+#include "runnel/assignor.h"           // IWYU pragma: export
+#include "runnel/broker.h"             // IWYU pragma: export
+#include "runnel/clock.h"              // IWYU pragma: export
+#include "runnel/consumer.h"           // IWYU pragma: export
+#include "runnel/file_system.h"        // IWYU pragma: export
+#include "runnel/group_admin.h"        // IWYU pragma: export
+#include "runnel/in_memory_network.h"  // IWYU pragma: export
+#include "runnel/log.h"                // IWYU pragma: export
+#include "runnel/log_maintainer.h"     // IWYU pragma: export
+#include "runnel/mem_file_system.h"    // IWYU pragma: export
+#include "runnel/partition.h"          // IWYU pragma: export
+#include "runnel/partitioner.h"        // IWYU pragma: export
+#include "runnel/producer.h"           // IWYU pragma: export
+#include "runnel/read_only_log.h"      // IWYU pragma: export
+#include "runnel/record_batch.h"       // IWYU pragma: export
+#include "runnel/replica_messages.h"   // IWYU pragma: export
+#include "runnel/replica_transport.h"  // IWYU pragma: export
+#include "runnel/topic_config.h"       // IWYU pragma: export
 
 #endif  // RUNNEL_RUNNEL_H_
