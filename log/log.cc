@@ -41,7 +41,8 @@ Log::Log(std::string dir, LogOptions options)
       cache_(options_.open_segment_cache != nullptr
                  ? options_.open_segment_cache
                  : internal::OpenSegmentCache::Default()),
-      segments_(std::make_shared<SegmentList>()) {
+      segments_(std::make_shared<SegmentList>()),
+      leader_epoch_(options_.leader_epoch) {
   const size_t slash = dir_.find_last_of('/');
   const std::string base =
       slash == std::string::npos ? dir_ : dir_.substr(slash + 1);
@@ -119,15 +120,50 @@ absl::Status Log::EnsureActive() {
   if (active_ready_) return absl::OkStatus();
   std::shared_ptr<Segment> last = segments()->segments.back();
   if (absl::Status s = last->MakeActive(); !s.ok()) return s;
+  if (absl::Status s = RemoveCleanShutdownMarker(); !s.ok()) return s;
+  active_ready_ = true;
+  return absl::OkStatus();
+}
+
+// From now on the files change: the marker (which lets the next Open trust
+// the last segment without a scan) must not outlive this.
+absl::Status Log::RemoveCleanShutdownMarker() {
   const std::string marker = Join(dir_, kCleanShutdownFile);
   absl::StatusOr<bool> exists = fs_->FileExists(marker);
   if (!exists.ok()) return exists.status();
-  if (*exists) {
-    // From now on the files change: the marker must not outlive this.
-    if (absl::Status s = fs_->RemoveFile(marker); !s.ok()) return s;
-    if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) return s;
+  if (!*exists) return absl::OkStatus();
+  if (absl::Status s = fs_->RemoveFile(marker); !s.ok()) return s;
+  return fs_->SyncDir(dir_);
+}
+
+absl::Status Log::CheckWritable() const {
+  if (closed_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("log ", Describe(), " is closed"));
   }
-  active_ready_ = true;
+  if (truncate_failed_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("log ", Describe(),
+                     ": an earlier truncation failed part-way; retry it or "
+                     "reopen the log"));
+  }
+  return absl::OkStatus();
+}
+
+int32_t Log::leader_epoch() const {
+  return leader_epoch_.load(std::memory_order_acquire);
+}
+
+absl::Status Log::set_leader_epoch(int32_t epoch) {
+  int32_t current = leader_epoch_.load(std::memory_order_acquire);
+  while (epoch > current &&
+         !leader_epoch_.compare_exchange_weak(current, epoch)) {
+  }
+  if (epoch < current) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("log ", Describe(), ": leader epoch ", epoch,
+                     " is below the current leader epoch ", current));
+  }
   return absl::OkStatus();
 }
 
@@ -152,9 +188,8 @@ absl::Status Log::ValidateBatch(absl::string_view bytes,
   return VerifyBatchCrc(bytes.substr(0, parsed->size_bytes()));
 }
 
-absl::StatusOr<AppendInfo> Log::Append(absl::string_view batches) {
-  // Validate everything before touching the log.
-  std::vector<RecordBatchHeader> headers;
+absl::Status Log::ValidateBatches(
+    absl::string_view batches, std::vector<RecordBatchHeader>* headers) const {
   for (size_t pos = 0; pos < batches.size();) {
     RecordBatchHeader header;
     if (absl::Status bad = ValidateBatch(batches.substr(pos), &header);
@@ -163,32 +198,99 @@ absl::StatusOr<AppendInfo> Log::Append(absl::string_view batches) {
           absl::StrCat("log ", Describe(), ": append rejected: batch at byte ",
                        pos, ": ", bad.message()));
     }
-    headers.push_back(header);
+    headers->push_back(header);
     pos += header.size_bytes();
   }
-  if (headers.empty()) {
+  if (headers->empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("log ", Describe(), ": append of no batches"));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AppendInfo> Log::Append(absl::string_view batches) {
+  // Validate everything before touching the log.
+  std::vector<RecordBatchHeader> headers;
+  if (absl::Status s = ValidateBatches(batches, &headers); !s.ok()) return s;
 
   MutexLock lock(&append_mu_);
-  if (closed_) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("log ", Describe(), " is closed"));
-  }
+  if (absl::Status s = CheckWritable(); !s.ok()) return s;
   if (absl::Status s = EnsureActive(); !s.ok()) return s;
   AppendInfo info;
   size_t pos = 0;
   for (const RecordBatchHeader& header : headers) {
     absl::string_view batch = batches.substr(pos, header.size_bytes());
-    if (absl::Status s = AppendOne(batch, &info); !s.ok()) return s;
+    if (absl::Status s = AppendOne(batch, /*as_follower=*/false, &info);
+        !s.ok()) {
+      return s;
+    }
     pos += header.size_bytes();
   }
   if (absl::Status s = MaybeFlush(); !s.ok()) return s;
   return info;
 }
 
-absl::Status Log::AppendOne(absl::string_view batch, AppendInfo* info) {
+absl::StatusOr<AppendInfo> Log::AppendAsFollower(absl::string_view batches) {
+  std::vector<RecordBatchHeader> headers;
+  if (absl::Status s = ValidateBatches(batches, &headers); !s.ok()) return s;
+  // The leader's offsets must follow each other; epochs never go back.
+  for (size_t i = 1; i < headers.size(); ++i) {
+    const RecordBatchHeader& prev = headers[i - 1];
+    const RecordBatchHeader& next = headers[i];
+    if (next.base_offset != prev.last_offset() + 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("log ", Describe(), ": follower append rejected: batch ",
+                       i, " starts at offset ", next.base_offset, ", expected ",
+                       prev.last_offset() + 1, " (the previous batch ends at ",
+                       prev.last_offset(), ")"));
+    }
+    if (next.partition_leader_epoch < prev.partition_leader_epoch) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "log ", Describe(), ": follower append rejected: batch ", i,
+          " at offset ", next.base_offset, " has leader epoch ",
+          next.partition_leader_epoch, ", below the previous batch's ",
+          prev.partition_leader_epoch));
+    }
+  }
+
+  MutexLock lock(&append_mu_);
+  if (absl::Status s = CheckWritable(); !s.ok()) return s;
+  const int64_t end = log_end_offset_.load(std::memory_order_relaxed);
+  if (headers.front().base_offset != end) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "log ", Describe(),
+        ": follower append rejected: first batch starts at "
+        "offset ",
+        headers.front().base_offset, " but the log end offset is ", end));
+  }
+  const int32_t epoch = leader_epoch();
+  for (const RecordBatchHeader& header : headers) {
+    if (header.partition_leader_epoch < 0 ||
+        header.partition_leader_epoch > epoch) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "log ", Describe(), ": follower append rejected: batch at offset ",
+          header.base_offset, " has leader epoch ",
+          header.partition_leader_epoch, " outside [0, ", epoch,
+          "] (set_leader_epoch first)"));
+    }
+  }
+  if (absl::Status s = EnsureActive(); !s.ok()) return s;
+  AppendInfo info;
+  size_t pos = 0;
+  for (const RecordBatchHeader& header : headers) {
+    absl::string_view batch = batches.substr(pos, header.size_bytes());
+    if (absl::Status s = AppendOne(batch, /*as_follower=*/true, &info);
+        !s.ok()) {
+      return s;
+    }
+    pos += header.size_bytes();
+  }
+  if (absl::Status s = MaybeFlush(); !s.ok()) return s;
+  return info;
+}
+
+absl::Status Log::AppendOne(absl::string_view batch, bool as_follower,
+                            AppendInfo* info) {
   absl::StatusOr<RecordBatchHeader> parsed = ReadBatchHeader(batch);
   if (!parsed.ok()) return parsed.status();
   RecordBatchHeader header = *parsed;
@@ -196,8 +298,10 @@ absl::Status Log::AppendOne(absl::string_view batch, AppendInfo* info) {
   if (absl::Status s = MaybeRoll(batch.size(), header.max_timestamp); !s.ok()) {
     return s;
   }
-  header.base_offset = log_end_offset_.load(std::memory_order_relaxed);
-  header.partition_leader_epoch = options_.leader_epoch;
+  if (!as_follower) {
+    header.base_offset = log_end_offset_.load(std::memory_order_relaxed);
+    header.partition_leader_epoch = leader_epoch();
+  }
   std::shared_ptr<Segment> active = segments()->segments.back();
   if (absl::Status s = active->Append(batch, header); !s.ok()) return s;
   Appended(header, info);
@@ -226,10 +330,7 @@ absl::StatusOr<AppendInfo> Log::AppendInPlace(
         "]"));
   }
   MutexLock lock(&append_mu_);
-  if (closed_) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("log ", Describe(), " is closed"));
-  }
+  if (absl::Status s = CheckWritable(); !s.ok()) return s;
   if (absl::Status s = EnsureActive(); !s.ok()) return s;
   // Roll as for a batch of the largest size (its timestamp is not known).
   if (absl::Status s = MaybeRoll(max_batch_bytes, -1); !s.ok()) return s;
@@ -253,7 +354,7 @@ absl::StatusOr<AppendInfo> Log::AppendInPlace(
         "log ", Describe(), ": in-place append rejected: ", bad.message()));
   }
   header.base_offset = log_end_offset_.load(std::memory_order_relaxed);
-  header.partition_leader_epoch = options_.leader_epoch;
+  header.partition_leader_epoch = leader_epoch();
   if (absl::Status s = active->CommitTail(header); !s.ok()) return s;
   AppendInfo info;
   Appended(header, &info);

@@ -36,11 +36,28 @@
 //     garbage). A batch that fails its CRC below the recovery point is
 //     never returned as data: Read gives DataLossError naming the file and
 //     position, and `corrupt_batches_found()` counts it.
+//   - Truncation (TruncateTo, TruncateFullyAndStartAt) is durable when it
+//     returns OK: no crash after that brings a truncated batch back. A
+//     crash during TruncateTo leaves the old log, the truncated one, or a
+//     prefix of the old log no shorter than the truncated one — never
+//     stale batches after newer ones. (Appends after a truncation follow
+//     the rules above: the log after a crash is a prefix of "what was kept,
+//     then what was appended since".)
+//
+// Replication (followers): AppendAsFollower appends a leader's batches with
+// their own offsets and leader epochs; TruncateTo and
+// TruncateFullyAndStartAt are Kafka's Log.truncateTo and
+// truncateFullyAndStartAt; set_leader_epoch tells the log the newest epoch.
+// The leader-epoch cache (which epoch starts where) is the replication
+// layer's, not the log's.
 //
 // Thread-safety: Append and Sync may be called from any thread (appends are
 // serialized internally; one appender at a time writes). Read, offsets and
 // OffsetForTimestamp may be called concurrently from many threads; readers
-// see only whole batches whose Append has returned.
+// see only whole batches whose Append has returned. TruncateTo and
+// TruncateFullyAndStartAt run under the append lock, after any running
+// maintenance pass; reads below the cut keep working meanwhile, but the
+// caller must make sure nobody reads at or after the cut (see TruncateTo).
 //
 // Lifetimes: a LogReadResult pins the mapped segment it points into: its
 // views stay valid until it is destroyed, even if retention deletes the
@@ -148,7 +165,10 @@ struct LogOptions {
   // The partition leader epoch stamped on every appended batch (in Kafka
   // the broker does this). Reads reject batches whose epoch lies outside
   // [0, leader_epoch]: the field is outside the CRC, so this is what
-  // catches a corrupted one. Replication will advance it.
+  // catches a corrupted one. Replication advances it (set_leader_epoch);
+  // a replicated log must be reopened with its latest epoch (from the
+  // replication layer's leader-epoch checkpoint), or reads of batches
+  // written at a newer epoch fail with DataLoss.
   int32_t leader_epoch = 0;
   // Runnel: bounds the sealed segments (descriptors and mappings) open at
   // once across every Log sharing it; the Broker passes its own. Default:
@@ -241,6 +261,78 @@ class Log {
       size_t max_batch_bytes,
       absl::FunctionRef<absl::StatusOr<size_t>(absl::Span<char>)> build);
 
+  // A follower's append: writes batches fetched from the leader as they are
+  // (Kafka's appendAsFollower). Offsets are NOT assigned: the first batch's
+  // base offset must equal log_end_offset() (OutOfRange naming both
+  // otherwise) and each next batch must start right after the previous one
+  // (InvalidArgument naming the offsets). Each batch keeps its
+  // partition_leader_epoch, which must lie in [0, leader_epoch()] and must
+  // not decrease from batch to batch (InvalidArgument): the replication
+  // layer calls set_leader_epoch on every leader change, before fetching at
+  // the new epoch. Otherwise as Append: same validation (header, CRC,
+  // max.message.bytes; any error appends nothing), same durability
+  // contract, same errors for I/O and for a closed log.
+  //
+  //   fetched = ...bytes of the leader's response from log_end_offset()...;
+  //   absl::StatusOr<runnel::AppendInfo> info = log->AppendAsFollower(fetched);
+  absl::StatusOr<AppendInfo> AppendAsFollower(absl::string_view batches);
+
+  // Kafka's Log.truncateTo: drops every record at or after `offset`, so the
+  // next append (AppendAsFollower or Append) lands at the cut. A batch that
+  // straddles `offset` goes whole (Kafka does the same): the log then ends
+  // at that batch's base offset; log_end_offset() tells the new end. Whole
+  // segments after the cut are deleted (never recycled); the segment
+  // holding the cut is cut at the batch boundary, loses its index entries
+  // at and after it, keeps consistent timestamps, and becomes the active
+  // segment. The recovery point becomes min(recovery point, new end) and
+  // the recovery-point and cleaner checkpoints are lowered to match.
+  // No-op if offset >= log_end_offset(). Errors: InvalidArgument if offset
+  // < log_start_offset() (use TruncateFullyAndStartAt); FailedPrecondition
+  // if closed; I/O errors naming the path. After an I/O error, appends,
+  // retention and compaction fail with FailedPrecondition until a
+  // TruncateTo succeeds: retry it (it is idempotent) or reopen the log.
+  //
+  // Durability: when it returns OK the truncation is on stable storage
+  // (every cut file is cut or zeroed and synced, every deleted segment's
+  // removal is synced), so no later crash brings a truncated batch back.
+  // Segments are deleted newest first, each removal synced before the next,
+  // and the holding segment is cut last, so a crash during TruncateTo
+  // leaves the old log, the truncated log, or a prefix of the old log no
+  // shorter than the truncated one.
+  //
+  // Concurrency: runs under the append lock, after any maintenance pass in
+  // progress (compaction, retention) ends, and excludes Sync. Reads below
+  // the new end keep working during and after it. The caller guarantees
+  // that nobody reads at or after the cut, from before the call until it
+  // returns, and that nobody uses batches past the cut from an earlier
+  // Read (the replication layer serves only below the high watermark,
+  // which a truncation never crosses). Memory stays safe even so: a
+  // segment whose mapping a reader still pins is never cut under it — its
+  // bytes past the cut are zeroed instead of cut off (a reader that breaks
+  // the rule sees zeros, never a SIGBUS).
+  absl::Status TruncateTo(int64_t offset);
+
+  // Kafka's truncateFullyAndStartAt: deletes every segment and restarts
+  // the log empty at `offset` (log start = log end = recovery point =
+  // offset; any offset >= 0, below or above the old range). Durable when
+  // it returns OK: the log-start checkpoint says `offset` and the old
+  // segments' removals are synced. Segments go newest first, each removal
+  // synced, so a crash during it leaves a prefix of the old log (possibly
+  // empty, at the old start) or the new empty log. Recycled segment files
+  // are discarded too (their offsets could lie above a lower new start).
+  // Errors: InvalidArgument for offset < 0; FailedPrecondition if closed;
+  // I/O errors (then retry, as for TruncateTo). Same concurrency contract
+  // as TruncateTo, with every offset "at or after the cut".
+  absl::Status TruncateFullyAndStartAt(int64_t offset);
+
+  // The leader epoch Append stamps and reads accept up to (starts as
+  // LogOptions::leader_epoch).
+  int32_t leader_epoch() const;
+  // Raises the leader epoch (the replication layer calls it on every
+  // leader change, as leader or follower). Epochs never go back:
+  // InvalidArgument if `epoch` < leader_epoch(). Thread-safe.
+  absl::Status set_leader_epoch(int32_t epoch);
+
   // Makes everything appended so far durable (see the contract above).
   absl::Status Sync();
   // Syncs if flush.ms has passed since the oldest unflushed append. For a
@@ -251,7 +343,9 @@ class Log {
   // segment, up to `max_bytes` (at least one batch, however large). Empty
   // if offset == log end offset. Errors: OutOfRange if offset is below the
   // log start or above the log end offset (naming both); DataLoss if a
-  // batch header there is corrupt (naming file and position).
+  // batch header there is corrupt (naming file and position); Unavailable
+  // in the unlikely case that compaction or TruncateTo changed the segment
+  // under each of several retries (read again).
   absl::StatusOr<LogReadResult> Read(int64_t offset, size_t max_bytes);
 
   // The first batch whose max timestamp is >= `timestamp` (Kafka's
@@ -316,14 +410,44 @@ class Log {
                            size_t max_bytes, uint64_t position,
                            LogReadResult* result) const;
   absl::Status BelowStartOr(int64_t offset, absl::Status status) const;
+  absl::Status CutDuringRead(const internal::Segment& segment) const;
   absl::Status CheckBatch(const RecordBatchHeader& header,
                           absl::string_view bytes, int64_t min_offset,
                           int64_t end_offset) const;
   absl::Status RecoverSegments(std::vector<int64_t> base_offsets,
                                bool clean_shutdown, int64_t clean_end);
   absl::Status EnsureActive() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
-  absl::Status AppendOne(absl::string_view batch, AppendInfo* info)
+  // Removes the clean-shutdown marker (durably) before files change.
+  absl::Status RemoveCleanShutdownMarker()
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // FailedPrecondition if the log is closed or a truncation failed.
+  absl::Status CheckWritable() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // Validates every batch of an Append (header, CRC, size).
+  absl::Status ValidateBatches(absl::string_view batches,
+                               std::vector<RecordBatchHeader>* headers) const;
+  // Appends one validated batch; `as_follower` keeps its offsets and epoch.
+  absl::Status AppendOne(absl::string_view batch, bool as_follower,
+                         AppendInfo* info)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // Truncation's steps (log_truncate.cc). On success they tell which
+  // segment is active and how many of its bytes are durable.
+  absl::Status TruncateLocked(int64_t offset, int64_t* active_base,
+                              uint64_t* durable_bytes)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  absl::Status TruncateFullyLocked(int64_t offset)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // Deletes segments [first, end) of `list` newest first, each removal
+  // synced before the next, publishing the shorter list after each.
+  absl::Status DeleteTrailingSegments(std::shared_ptr<const SegmentList> list,
+                                      size_t first)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // Lowers the recovery-point and cleaner checkpoints to at most `offset`.
+  absl::Status LowerCheckpoints(int64_t offset)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // Waits for a running Sync and keeps others out (truncation changes what
+  // they would flush); EndSyncExclusion records what is durable.
+  void BeginSyncExclusion();
+  void EndSyncExclusion(int64_t segment_base, uint64_t synced_bytes);
   // Bookkeeping after a batch was committed to the active segment.
   void Appended(const RecordBatchHeader& header, AppendInfo* info)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
@@ -363,6 +487,9 @@ class Log {
   // Appends: one at a time.
   Mutex append_mu_ ABSL_ACQUIRED_BEFORE(sync_mu_);
   bool closed_ ABSL_GUARDED_BY(append_mu_) = false;
+  // A TruncateTo/TruncateFullyAndStartAt failed part-way: writes wait for
+  // a successful retry.
+  bool truncate_failed_ ABSL_GUARDED_BY(append_mu_) = false;
   // The last segment is mapped for appending and the clean-shutdown marker
   // is gone (both done lazily, at the first append).
   bool active_ready_ ABSL_GUARDED_BY(append_mu_) = false;
@@ -386,6 +513,7 @@ class Log {
   std::atomic<int64_t> log_end_offset_{0};
   std::atomic<int64_t> recovery_point_{0};
   std::atomic<int64_t> corrupt_batches_{0};
+  std::atomic<int32_t> leader_epoch_;
 };
 
 }  // namespace runnel

@@ -36,10 +36,7 @@ absl::StatusOr<CompactionStats> Log::Compact() {
   MutexLock maintenance(&maintenance_mu_);
   {
     MutexLock lock(&append_mu_);
-    if (closed_) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("log ", Describe(), " is closed"));
-    }
+    if (absl::Status s = CheckWritable(); !s.ok()) return s;
   }
   std::shared_ptr<const SegmentList> list = segments();
   CompactionStats stats;

@@ -29,7 +29,8 @@ using internal::WriteNumberFile;
 
 absl::StatusOr<LogReadResult> Log::Read(int64_t offset, size_t max_bytes) {
   // A segment replaced by compaction under this reader reports Unavailable:
-  // the segment list has changed, so read again from the new one.
+  // the segment list has changed, so read again from the new one. So does
+  // a segment a TruncateTo cut while this read walked it.
   absl::StatusOr<LogReadResult> result = ReadOnce(offset, max_bytes);
   for (int attempt = 0; attempt < 8 && absl::IsUnavailable(result.status());
        ++attempt) {
@@ -110,22 +111,31 @@ absl::Status Log::CheckBatch(const RecordBatchHeader& header,
                                             last, " outside [", min_offset,
                                             ", ", end_offset, ")"));
   }
+  const int32_t epoch = leader_epoch();
   if (header.partition_leader_epoch < 0 ||
-      header.partition_leader_epoch > options_.leader_epoch) {
-    return absl::DataLossError(
-        absl::StrCat("partition leader epoch ", header.partition_leader_epoch,
-                     " outside [0, ", options_.leader_epoch, "]"));
+      header.partition_leader_epoch > epoch) {
+    return absl::DataLossError(absl::StrCat("partition leader epoch ",
+                                            header.partition_leader_epoch,
+                                            " outside [0, ", epoch, "]"));
   }
   return VerifyBatchCrc(bytes);
+}
+
+absl::Status Log::CutDuringRead(const Segment& segment) const {
+  return absl::UnavailableError(absl::StrCat("log ", Describe(), ": ",
+                                             segment.log_path(),
+                                             " was truncated during a read"));
 }
 
 // Reads whole batches of `segment` from `position` on (see Read).
 absl::Status Log::ReadSegment(Segment& segment, int64_t offset,
                               size_t max_bytes, uint64_t position,
                               LogReadResult* result) const {
-  const uint64_t size = segment.size();
-  absl::StatusOr<internal::PinnedBytes> pinned =
-      segment.View(position, size - std::min(position, size));
+  // Bytes below a cut never change; anything read while a TruncateTo cut
+  // this segment may mix old and new bytes: then read again (Read retries
+  // Unavailable).
+  const uint64_t cuts = segment.cuts();
+  absl::StatusOr<internal::PinnedBytes> pinned = segment.ViewFrom(position);
   if (!pinned.ok()) return pinned.status();
   absl::string_view rest = pinned->bytes;
   size_t total = 0;
@@ -154,6 +164,7 @@ absl::Status Log::ReadSegment(Segment& segment, int64_t offset,
       }
     }
     if (!bad.ok()) {
+      if (segment.cuts_after_reads() != cuts) return CutDuringRead(segment);
       return absl::DataLossError(absl::StrCat(
           "log ", Describe(), ": corrupt batch in ", segment.log_path(),
           " at position ", at, ": ", bad.message()));
@@ -161,6 +172,7 @@ absl::Status Log::ReadSegment(Segment& segment, int64_t offset,
     min_offset = header->last_offset() + 1;
     rest.remove_prefix(header->size_bytes());
   }
+  if (segment.cuts_after_reads() != cuts) return CutDuringRead(segment);
   result->pins.push_back(pinned->mapping);
   return absl::OkStatus();
 }
@@ -177,8 +189,7 @@ absl::StatusOr<OffsetAndTimestamp> Log::OffsetForTimestamp(int64_t timestamp) {
     if (!floor.ok()) return floor.status();
     absl::StatusOr<uint64_t> position = segment->FindPosition(floor->offset);
     if (!position.ok()) return position.status();
-    absl::StatusOr<internal::PinnedBytes> pinned =
-        segment->View(*position, segment->size() - *position);
+    absl::StatusOr<internal::PinnedBytes> pinned = segment->ViewFrom(*position);
     if (!pinned.ok()) return pinned.status();
     for (absl::string_view rest = pinned->bytes; !rest.empty();) {
       absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(rest);

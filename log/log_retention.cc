@@ -29,10 +29,7 @@ using internal::WriteNumberFile;
 absl::StatusOr<int64_t> Log::DeleteRecordsBefore(int64_t offset) {
   MutexLock maintenance(&maintenance_mu_);
   MutexLock lock(&append_mu_);
-  if (closed_) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("log ", Describe(), " is closed"));
-  }
+  if (absl::Status s = CheckWritable(); !s.ok()) return s;
   const int64_t end = log_end_offset_.load();
   if (offset > end) {
     return absl::OutOfRangeError(
@@ -63,10 +60,7 @@ absl::StatusOr<int64_t> Log::DeleteRecordsBefore(int64_t offset) {
 absl::StatusOr<int> Log::ApplyRetention() {
   MutexLock maintenance(&maintenance_mu_);
   MutexLock lock(&append_mu_);
-  if (closed_) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("log ", Describe(), " is closed"));
-  }
+  if (absl::Status s = CheckWritable(); !s.ok()) return s;
   if (options_.cleanup_policy == CleanupPolicy::kCompact) return 0;
   absl::StatusOr<size_t> by_time = SegmentsPastRetentionMs();
   if (!by_time.ok()) return by_time.status();

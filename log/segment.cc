@@ -546,16 +546,32 @@ absl::StatusOr<uint64_t> Segment::FindPosition(int64_t offset) {
 }
 
 absl::StatusOr<PinnedBytes> Segment::View(uint64_t position, uint64_t length) {
+  // The size is read under mu_: CutAt shrinks it under mu_ before it cuts
+  // the file, so no view handed out can reach past a cut.
+  MutexLock lock(&mu_);
   const uint64_t size = this->size();
   if (position > size || length > size - position) {
     return absl::OutOfRangeError(
         absl::StrCat(log_path_, ": bytes [", position, ", ", position + length,
                      ") are outside the segment's ", size, " bytes"));
   }
-  MutexLock lock(&mu_);
   if (absl::Status s = EnsureMappedLocked(); !s.ok()) return s;
   if (length == 0) return PinnedBytes{map_, absl::string_view()};
   return PinnedBytes{map_, absl::string_view(map_->data() + position, length)};
+}
+
+absl::StatusOr<PinnedBytes> Segment::ViewFrom(uint64_t position) {
+  MutexLock lock(&mu_);
+  const uint64_t size = this->size();
+  if (position > size) {
+    return absl::OutOfRangeError(
+        absl::StrCat(log_path_, ": position ", position,
+                     " is past the segment's ", size, " bytes"));
+  }
+  if (absl::Status s = EnsureMappedLocked(); !s.ok()) return s;
+  if (position == size) return PinnedBytes{map_, absl::string_view()};
+  return PinnedBytes{
+      map_, absl::string_view(map_->data() + position, size - position)};
 }
 
 // Kafka's sanity check and more: entries in order, and the last one inside
@@ -656,11 +672,11 @@ void Segment::ReleaseResources() {
   open_.store(false, std::memory_order_release);
 }
 
-absl::Status Segment::DeleteFiles() {
+absl::Status Segment::DeleteFiles(bool may_recycle) {
   bool log_recycled;
   {
     MutexLock lock(&mu_);
-    log_recycled = MoveLogToPoolLocked();
+    log_recycled = may_recycle && MoveLogToPoolLocked();
     file_.reset();
     index_.reset();
     time_index_.reset();

@@ -190,14 +190,46 @@ class Segment {
   // validates (or rebuilds) its indexes lazily on first use.
   absl::Status LoadSealed(int64_t next_offset);
 
+  // --- Truncation (the Log's append lock held). ---
+
+  // Where a cut at `offset` falls: the first batch holding an offset >=
+  // `offset` (a straddling batch goes whole), or the end.
+  struct Cut {
+    uint64_t position = 0;    // bytes kept
+    int64_t next_offset = 0;  // the segment's next offset after the cut
+  };
+  absl::StatusOr<Cut> FindCut(int64_t offset);
+  // Drops every batch at or after FindCut(offset), durably: publishes the
+  // smaller size first (readers taking bytes from now on stop there), then
+  // cuts the .log (ftruncate) — or, if a reader still pins a mapping of
+  // it, zeroes the dropped bytes instead, so no pinned page ever lies past
+  // the end of file — and syncs it; truncates both indexes (flushed,
+  // trimmed, synced) and recomputes the timestamps. The segment ends
+  // sealed-like (not active); MakeActive makes it the active one again.
+  absl::StatusOr<Cut> CutAt(int64_t offset);
+  // How many CutAt calls have started (each bumps it before changing any
+  // size or byte). A reader that sees it change during a walk may have
+  // read bytes being cut or rewritten, and reads again.
+  uint64_t cuts() const { return cuts_.load(std::memory_order_acquire); }
+  // cuts() for the check after a walk: a read-modify-write, so the byte
+  // reads before it cannot be ordered after it (a fence would do, but
+  // GCC's ThreadSanitizer rejects fences).
+  uint64_t cuts_after_reads() const {
+    return cuts_.fetch_add(0, std::memory_order_acq_rel);
+  }
+
   // --- Reader side (any thread). ---
 
   // Where to start reading for `offset`: the position of a batch at or
   // before the one holding it (offset index lookup).
   absl::StatusOr<uint64_t> FindPosition(int64_t offset);
-  // The bytes [position, position + length), which must lie inside size().
+  // The bytes [position, position + length), which must lie inside size()
+  // (checked under the segment's lock, so against a concurrent CutAt too).
   // Maps the segment first if it is not mapped.
   absl::StatusOr<PinnedBytes> View(uint64_t position, uint64_t length);
+  // The bytes [position, size()), size() read under the segment's lock: a
+  // reader walking them never passes a concurrent CutAt.
+  absl::StatusOr<PinnedBytes> ViewFrom(uint64_t position);
   // The time-index entry with the largest timestamp <= ts (or
   // {-1, base_offset}).
   absl::StatusOr<TimestampOffset> LookupTime(int64_t timestamp);
@@ -226,8 +258,11 @@ class Segment {
 
   // Deletes the segment's files (retention). Readers that hold the segment
   // keep their views; the mapping goes when the last of them lets go. With
-  // recycling, a sealed .log nobody has mapped goes to the pool instead.
-  absl::Status DeleteFiles();
+  // recycling and `may_recycle`, a sealed .log nobody has mapped goes to
+  // the pool instead. Truncation passes false: a truncated segment's
+  // batches have offsets above the cut, which a recycled file must never
+  // hold (recovery tells stale bytes by their lower offsets).
+  absl::Status DeleteFiles(bool may_recycle = true);
 
   // The pool file names in `dir` (sorted).
   static absl::StatusOr<std::vector<std::string>> ListRecyclePool(
@@ -256,6 +291,18 @@ class Segment {
   absl::Status OpenWritableIndexesLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool IndexesConsistentLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CloseIndexesDurablyLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // FindCut, also giving the timestamps of the batches kept (-1 if none).
+  absl::StatusOr<Cut> FindCutLocked(int64_t offset, int64_t* first_timestamp,
+                                    int64_t* max_timestamp,
+                                    int64_t* offset_of_max_timestamp)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // True if a reader (or the prefaulter) holds a mapping of this segment.
+  bool PinnedLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // CutAt's file step: cut or zero [position, old_size) and sync.
+  absl::Status CutLogFileLocked(uint64_t position, uint64_t old_size)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status TruncateIndexesLocked(int64_t next_offset)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   FileSystem* const fs_;
   const int64_t base_offset_;
@@ -294,6 +341,7 @@ class Segment {
   std::atomic<int64_t> first_batch_timestamp_{-1};
   std::atomic<bool> open_{false};
   std::atomic<int64_t> corrupt_position_{-1};
+  mutable std::atomic<uint64_t> cuts_{0};
   // The appender's write position (size()), shared with the prefaulter so
   // it skips what the appender already wrote.
   const std::shared_ptr<std::atomic<uint64_t>> progress_ =
