@@ -18,6 +18,7 @@
 //   runnel/group_admin.h      consumer groups: list, describe, lag, reset
 //   runnel/log.h              one partition's durable, segmented log
 //   runnel/read_only_log.h    reading a log another process is writing
+//   runnel/replica_manager.h  replication: leader/follower, ISR, acks=all
 //   runnel/replica_messages.h replication: messages and their byte encoding
 //   runnel/replica_transport.h  the transport a host implements
 //   runnel/in_memory_network.h  a deterministic network for tests
@@ -50,6 +51,7 @@
 #include "runnel/producer.h"           // IWYU pragma: export
 #include "runnel/read_only_log.h"      // IWYU pragma: export
 #include "runnel/record_batch.h"       // IWYU pragma: export
+#include "runnel/replica_manager.h"    // IWYU pragma: export
 #include "runnel/replica_messages.h"   // IWYU pragma: export
 #include "runnel/replica_transport.h"  // IWYU pragma: export
 #include "runnel/topic_config.h"       // IWYU pragma: export

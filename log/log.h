@@ -166,9 +166,9 @@ struct LogOptions {
   // the broker does this). Reads reject batches whose epoch lies outside
   // [0, leader_epoch]: the field is outside the CRC, so this is what
   // catches a corrupted one. Replication advances it (set_leader_epoch);
-  // a replicated log must be reopened with its latest epoch (from the
-  // replication layer's leader-epoch checkpoint), or reads of batches
-  // written at a newer epoch fail with DataLoss.
+  // Open raises it to the newest epoch of the directory's
+  // `leader-epoch-checkpoint` (the replication layer's Kafka-format file),
+  // so a replicated log reopens able to read its newest batches.
   int32_t leader_epoch = 0;
   // Runnel: bounds the sealed segments (descriptors and mappings) open at
   // once across every Log sharing it; the Broker passes its own. Default:
@@ -401,6 +401,7 @@ class Log {
   Log(std::string dir, LogOptions options);
 
   absl::Status Recover();
+  int32_t LeaderEpochOnDisk();
   absl::StatusOr<LogReadResult> ReadOnce(int64_t offset, size_t max_bytes);
   absl::Status SwapCleanedGroup(
       const internal::CleanedGroup& group,

@@ -54,6 +54,10 @@ inline constexpr absl::string_view kLogStartFile =
 // Where the next compaction pass starts (Kafka's cleaner-offset-checkpoint).
 inline constexpr absl::string_view kCleanerOffsetFile =
     "cleaner-offset-checkpoint";
+// Kafka's leader-epoch history, kept by the replication layer beside the
+// log. The log reads only its newest epoch at Open (see LeaderEpochOnDisk).
+inline constexpr absl::string_view kLeaderEpochCheckpointFile =
+    "leader-epoch-checkpoint";
 // Written by Close after everything is synced: its content is the log end
 // offset, so the next Open trusts the files and scans nothing.
 inline constexpr absl::string_view kCleanShutdownFile = ".runnel_cleanshutdown";

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "log/cleaner_swap.h"
 #include "log/format.h"
 #include "log/log_internal.h"
@@ -28,8 +30,28 @@ using internal::Segment;
 using internal::ToSegmentOptions;
 using internal::WriteNumberFile;
 
+// The newest epoch in the directory's leader-epoch-checkpoint ("0", N, then
+// N "<epoch> <start offset>" lines, epochs ascending), or -1. A replicated
+// log holds batches of that epoch; reads must accept them from the start,
+// before the replication layer raises the epoch again.
+int32_t Log::LeaderEpochOnDisk() {
+  absl::StatusOr<std::string> text =
+      fs_->ReadFileToString(Join(dir_, internal::kLeaderEpochCheckpointFile));
+  if (!text.ok()) return -1;
+  std::vector<absl::string_view> lines =
+      absl::StrSplit(*text, '\n', absl::SkipWhitespace());
+  if (lines.size() < 3) return -1;
+  std::vector<absl::string_view> last = absl::StrSplit(lines.back(), ' ');
+  int32_t epoch = -1;
+  if (last.size() != 2 || !absl::SimpleAtoi(last[0], &epoch)) return -1;
+  return epoch;
+}
+
 absl::Status Log::Recover() {
   if (absl::Status s = CreateDirsDurably(fs_, dir_); !s.ok()) return s;
+  if (const int32_t epoch = LeaderEpochOnDisk(); epoch > leader_epoch()) {
+    leader_epoch_.store(epoch, std::memory_order_release);
+  }
   // A compaction swap cut short by a crash is finished or undone first, so
   // the listing below sees whole segments only.
   absl::StatusOr<internal::InterruptedCleaning> cleaning =

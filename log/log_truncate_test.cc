@@ -406,6 +406,31 @@ TEST_P(LogTruncateTest, ClosedLogRefusesTruncation) {
 
 // --- AppendAsFollower and leader epochs. ---
 
+// A replicated log reopens at the newest epoch of its directory's
+// leader-epoch-checkpoint: its newest batches read back at once.
+TEST_P(LogTruncateTest, ReopensAtTheEpochOfTheLeaderEpochCheckpoint) {
+  {
+    std::unique_ptr<Log> log = OpenLog();
+    ASSERT_TRUE(log->set_leader_epoch(7).ok());
+    AppendBatches(log.get(), 3, "a");
+    ASSERT_TRUE(log->Close().ok());
+  }
+  ASSERT_TRUE(fs_->ReplaceFileDurably(dir_ + "/leader-epoch-checkpoint",
+                                      "0\n2\n3 0\n7 0\n")
+                  .ok());
+  std::unique_ptr<Log> log = OpenLog();
+  EXPECT_EQ(log->leader_epoch(), 7);
+  absl::StatusOr<LogReadResult> read = log->Read(0, 1 << 20);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_FALSE(read->batches.empty());
+  // Without the file, the options' epoch (0) rejects them as corrupt.
+  ASSERT_TRUE(fs_->RemoveFile(dir_ + "/leader-epoch-checkpoint").ok());
+  log = OpenLog();
+  EXPECT_EQ(log->leader_epoch(), 0);
+  EXPECT_THAT(log->Read(0, 1 << 20).status(),
+              StatusIs(Code::kDataLoss, HasSubstr("leader epoch 7")));
+}
+
 TEST_P(LogTruncateTest, FollowerCopiesTheLeaderByteForByte) {
   std::unique_ptr<Log> leader = OpenLog();
   ASSERT_TRUE(leader->set_leader_epoch(3).ok());

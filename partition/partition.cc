@@ -181,7 +181,7 @@ PartitionState Partition::state() const {
 
 void Partition::Appended() {
   std::shared_ptr<Log> log = this->log();
-  if (log != nullptr) {
+  if (log != nullptr && !replicated_.load(std::memory_order_acquire)) {
     high_watermark_.store(log->log_end_offset(), std::memory_order_release);
   }
   WakeAll();

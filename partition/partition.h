@@ -133,6 +133,9 @@ class Partition {
   Partition& operator=(const Partition&) = delete;
 
   const TopicPartition& topic_partition() const { return id_; }
+  // The partition's directory (`<data_dir>/<topic>-<partition>`), where the
+  // replication layer keeps its checkpoint files beside the log.
+  const std::string& dir() const { return dir_; }
   const std::string& topic() const { return id_.topic; }
   int32_t partition() const { return id_.partition; }
 
@@ -166,6 +169,40 @@ class Partition {
   // watermark, as in Kafka. Returns the new log start offset (low
   // watermark). OutOfRange past the high watermark.
   absl::StatusOr<int64_t> DeleteRecordsBefore(int64_t offset);
+
+  // --- Replication: the replication layer (runnel/replica_manager.h)
+  // calls these; applications do not. With one replica (the default) the
+  // high watermark simply follows the log end and none of this is used.
+
+  // Sets leader, leader epoch, replicas and ISR. The epoch never goes back
+  // (InvalidArgument) and is stamped on the batches this broker appends as
+  // leader. With more than one replica the high watermark stops following
+  // appends: UpdateHighWatermark moves it.
+  // `high_watermark` is used when the partition becomes replicated: the
+  // high watermark drops to min(it, log end) (the last one known
+  // committed, e.g. from a checkpoint; everything above may be lost).
+  absl::Status SetReplicaState(PartitionState state, int64_t high_watermark);
+  // acks=all's check before an append (Kafka's NOT_ENOUGH_REPLICAS):
+  // FailedPrecondition naming the partition, the ISR and `min_insync`
+  // unless at least `min_insync` replicas are in sync.
+  absl::Status CheckInSyncReplicas(int32_t min_insync) const;
+  // Leader: raises the high watermark to min(hw, log end) (never lowers
+  // it). Follower (`follower` true): sets it to min(hw, log end). Wakes
+  // waiters when it moves.
+  void UpdateHighWatermark(int64_t hw, bool follower = false);
+  // The leader's side of a follower fetch: whole batches from `offset`, up
+  // to the log end (not the high watermark). As Log::Read.
+  absl::StatusOr<LogReadResult> ReadForReplica(int64_t offset,
+                                               size_t max_bytes);
+  // Blocks until log_end_offset() > offset (true), `deadline` or close.
+  bool WaitForLogEnd(int64_t offset, absl::Time deadline);
+  // A follower's append of the leader's batches, offsets and epochs kept
+  // (Log::AppendAsFollower); idempotent-producer state follows.
+  absl::StatusOr<AppendInfo> AppendAsFollower(absl::string_view batches);
+  // Log::TruncateTo / TruncateFullyAndStartAt; the producer state is
+  // rebuilt and the high watermark lowered to the new end if above it.
+  absl::Status TruncateTo(int64_t offset);
+  absl::Status TruncateFullyAndStartAt(int64_t offset);
 
   // Offsets. 0 while the partition is offline.
   int64_t log_start_offset() const;
@@ -204,7 +241,6 @@ class Partition {
   // Closes the log; later calls fail with `why` (FailedPrecondition for a
   // broker close, NotFound for a topic delete). Wakes every waiter.
   absl::Status Shut(absl::Status why);
-  const std::string& dir() const { return dir_; }
 
   // The online log, or the status saying why there is none
   // (FailedPrecondition for a read-only partition).
@@ -225,6 +261,8 @@ class Partition {
   absl::Status SaveProducerState(Log& log)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   std::string ProducerStatePath() const;
+  absl::Status AfterTruncation(Log& log)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   void Appended();
   void WakeAll();
 
@@ -251,6 +289,8 @@ class Partition {
   absl::flat_hash_set<DataNotifier*> notifiers_ ABSL_GUARDED_BY(wait_mu_);
 
   std::atomic<int64_t> high_watermark_{0};
+  // More than one replica: the replication layer owns the high watermark.
+  std::atomic<bool> replicated_{false};
   std::atomic<bool> shut_{false};
 };
 

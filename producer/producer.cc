@@ -113,6 +113,7 @@ absl::StatusOr<Producer::TopicState*> Producer::FindTopic(
     PartitionQueue& queue = *state.queues[p];
     MutexLock queue_lock(&queue.mu);
     queue.target = info->partitions[p];
+    queue.min_insync_replicas = info->config.min_insync_replicas;
   }
   state.stale.store(false);
   return &state;

@@ -38,8 +38,15 @@
 //   acks=1    the batch is in the partition's log and readable by
 //             consumers: it survives a crash of this process, not of the
 //             machine (it is in the page cache, see runnel/log.h).
-//   acks=all  as acks=1, and in every in-sync replica once replication is
-//             configured (with replication factor 1, the same as acks=1).
+//   acks=all  as acks=1; on a replicated partition (runnel/replica_manager.h)
+//             also in every in-sync replica: the append is refused with
+//             NOT_ENOUGH_REPLICAS while fewer than the topic's
+//             min.insync.replicas are in sync, and the callback waits (on
+//             the sender thread, up to delivery.timeout.ms) until the high
+//             watermark passes the batch — then it is on stable storage on
+//             every in-sync replica (ReplicaManager's sync_before_commit).
+//             NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below
+//             min.insync.replicas meanwhile. With one replica, as acks=1.
 //   sync_before_ack (Runnel's `runnel.sync.before.ack`, off by default):
 //             additionally fsync'd (Partition::Sync, group-committed across
 //             every batch the sender appended in one pass): it survives a
@@ -235,6 +242,10 @@ class Producer {
   // Seals the open batch and queues it for the sender.
   void SealOpen(PartitionQueue& queue);
   void MarkActive(PartitionQueue* queue);
+  void AwaitReplication(
+      Partition& target, int32_t min_insync,
+      std::vector<
+          std::pair<std::unique_ptr<Batch>, absl::StatusOr<AppendInfo>>>& done);
   void WakeSender();
 
   // The sender thread (producer_sender.cc).

@@ -62,6 +62,8 @@ struct Producer::PartitionQueue {
   const int32_t partition;
   Mutex mu;
   std::shared_ptr<Partition> target ABSL_GUARDED_BY(mu);
+  // min.insync.replicas of the topic (acks=all on a replicated partition).
+  int32_t min_insync_replicas ABSL_GUARDED_BY(mu) = 1;
   std::unique_ptr<Batch> open ABSL_GUARDED_BY(mu);
   std::deque<std::unique_ptr<Batch>> sealed ABSL_GUARDED_BY(mu);
   int32_t next_sequence ABSL_GUARDED_BY(mu) = 0;

@@ -70,18 +70,28 @@ bool Producer::CollectReady(Work* work, absl::Duration* wait) {
 void Producer::SendBatches(PartitionQueue& queue,
                            std::vector<std::unique_ptr<Batch>> batches) {
   std::shared_ptr<Partition> target;
+  int32_t min_insync = 1;
   {
     MutexLock lock(&queue.mu);
     target = queue.target;
+    min_insync = queue.min_insync_replicas;
   }
+  // acks=all on a replicated partition: Kafka's NOT_ENOUGH_REPLICAS check
+  // before the append, then the wait for the high watermark after it.
+  const bool replicated_all =
+      options_.acks == Acks::kAll && target->state().replicas.size() > 1;
   std::vector<std::pair<std::unique_ptr<Batch>, absl::StatusOr<AppendInfo>>>
       done;
   bool any_appended = false;
   for (size_t i = 0; i < batches.size(); ++i) {
     Batch& batch = *batches[i];
+    absl::Status refused = batch.seal_error;
+    if (refused.ok() && replicated_all) {
+      refused = target->CheckInSyncReplicas(min_insync);
+    }
     absl::StatusOr<AppendInfo> appended =
-        batch.seal_error.ok() ? target->Append(batch.bytes())
-                              : absl::StatusOr<AppendInfo>(batch.seal_error);
+        refused.ok() ? target->Append(batch.bytes())
+                     : absl::StatusOr<AppendInfo>(refused);
     const absl::Time now = clock_->Now();
     if (absl::IsResourceExhausted(appended.status()) &&
         now - batch.created < options_.delivery_timeout && !closed_.load()) {
@@ -109,8 +119,38 @@ void Producer::SendBatches(PartitionQueue& queue,
       }
     }
   }
+  if (replicated_all && any_appended) {
+    AwaitReplication(*target, min_insync, done);
+  }
   for (auto& [batch, appended] : done) {
     Complete(queue, std::move(batch), appended);
+  }
+}
+
+// acks=all: a batch is acknowledged once the high watermark has passed it
+// (every in-sync replica has it), or fails when delivery.timeout.ms ends
+// first (Kafka's TimeoutException) or the ISR shrank below
+// min.insync.replicas meanwhile (NOT_ENOUGH_REPLICAS_AFTER_APPEND).
+void Producer::AwaitReplication(
+    Partition& target, int32_t min_insync,
+    std::vector<std::pair<std::unique_ptr<Batch>, absl::StatusOr<AppendInfo>>>&
+        done) {
+  for (auto& [batch, appended] : done) {
+    if (!appended.ok()) continue;
+    const absl::Time deadline = absl::Now() + options_.delivery_timeout;
+    if (!target.WaitForData(appended->last_offset, deadline)) {
+      appended = absl::DeadlineExceededError(
+          absl::StrCat("offset ", appended->last_offset,
+                       " was not replicated to every in-sync replica within "
+                       "delivery.timeout.ms (high watermark ",
+                       target.high_watermark(), ")"));
+    } else if (absl::Status s = target.CheckInSyncReplicas(min_insync);
+               !s.ok()) {
+      // Committed by fewer replicas than asked for (Kafka's error 20).
+      appended = absl::FailedPreconditionError(
+          absl::StrCat("NOT_ENOUGH_REPLICAS_AFTER_APPEND: offset ",
+                       appended->last_offset, ": ", s.message()));
+    }
   }
 }
 
