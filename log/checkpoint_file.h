@@ -64,6 +64,38 @@ inline constexpr int kCheckpointFileVersion = 0;
 absl::Status WriteCheckpointFile(FileSystem* fs, absl::string_view path,
                                  absl::Span<const CheckpointEntry> entries);
 
+// ---- Kafka's CheckpointFile, whatever its entries -------------------------
+// The version line, the count line, one line per entry: shared with other
+// checkpoint formats (the replication layer's leader-epoch-checkpoint).
+
+// Reads the frame of a checkpoint file's text; `kind` names the file in
+// errors ("checkpoint file", "leader-epoch checkpoint").
+class CheckpointLines {
+ public:
+  CheckpointLines(absl::string_view kind, absl::string_view path)
+      : kind_(kind), path_(path) {}
+
+  // The entry lines of `content` (the first is line 3), once the final
+  // newline, the version (0) and the count are checked: DataLoss otherwise.
+  absl::StatusOr<std::vector<absl::string_view>> Split(
+      absl::string_view content) const;
+  // DataLoss: `<kind> <path> line <n> "<line, escaped, cut>": <why>`.
+  absl::Status Corrupt(size_t line_number, absl::string_view line,
+                       absl::string_view why) const;
+
+ private:
+  const absl::string_view kind_;
+  const absl::string_view path_;
+};
+
+// "0\n<count>\n": what precedes the entry lines.
+std::string CheckpointHeader(size_t count);
+
+// A decimal integer in [min, max] as checkpoint files write them: an
+// optional '-', then digits, nothing else (no '+', no spaces, no "-0").
+bool ParseCheckpointDecimal(absl::string_view text, int64_t min, int64_t max,
+                            int64_t* out);
+
 // The entries of `path`, in file order. NotFound if it does not exist;
 // DataLoss naming the path and line for anything malformed: a version other
 // than 0, a count that is not a number or does not match the lines, a line

@@ -9,12 +9,10 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "log/checkpoint_file.h"
 
 namespace runnel {
 namespace {
-
-constexpr int kVersion = 0;
-constexpr size_t kMaxQuotedLine = 64;
 
 // Why entry `i` cannot follow `previous` (or stand at all); nullptr if fine.
 const char* EntryProblem(const EpochEntry& entry, const EpochEntry* previous) {
@@ -29,69 +27,23 @@ const char* EntryProblem(const EpochEntry& entry, const EpochEntry* previous) {
   return nullptr;
 }
 
-// A decimal integer in [min, max]: an optional '-', then digits, nothing
-// else (no '+', no spaces, no "-0").
-bool ParseDecimal(absl::string_view text, int64_t min, int64_t max,
-                  int64_t* out) {
-  const bool negative = !text.empty() && text[0] == '-';
-  if (negative) text.remove_prefix(1);
-  if (text.empty() || text.size() > 19) return false;
-  uint64_t magnitude = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    magnitude = magnitude * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (negative) {
-    if (magnitude == 0 || min >= 0) return false;
-    if (magnitude > 0 - static_cast<uint64_t>(min)) return false;
-    *out = static_cast<int64_t>(0 - magnitude);
-    return true;
-  }
-  if (magnitude > static_cast<uint64_t>(max)) return false;
-  *out = static_cast<int64_t>(magnitude);
-  return true;
-}
-
 class Parser {
  public:
   Parser(absl::string_view path, absl::string_view content)
-      : path_(path), content_(content) {}
+      : frame_("leader-epoch checkpoint", path), content_(content) {}
 
   absl::StatusOr<std::vector<EpochEntry>> Parse() {
-    if (content_.empty()) return Corrupt(1, "", "the file is empty");
-    if (content_.back() != '\n') {
-      const size_t last_start = content_.rfind('\n') + 1;  // npos + 1 == 0
-      return Corrupt(1 + static_cast<size_t>(std::count(content_.begin(),
-                                                        content_.end(), '\n')),
-                     content_.substr(last_start),
-                     "the last line has no newline (truncated?)");
-    }
-    content_.remove_suffix(1);
-    const std::vector<absl::string_view> lines = absl::StrSplit(content_, '\n');
-    int64_t version = 0;
-    if (!ParseDecimal(lines[0], 0, std::numeric_limits<int32_t>::max(),
-                      &version) ||
-        version != kVersion) {
-      return Corrupt(1, lines[0], "unsupported version (expected 0)");
-    }
-    if (lines.size() < 2) return Corrupt(2, "", "the entry count is missing");
-    int64_t count = 0;
-    if (!ParseDecimal(lines[1], 0, std::numeric_limits<int32_t>::max(),
-                      &count)) {
-      return Corrupt(2, lines[1], "the entry count is not a number >= 0");
-    }
-    if (static_cast<uint64_t>(count) != lines.size() - 2) {
-      return Corrupt(2, lines[1],
-                     absl::StrCat(count, " entries announced but ",
-                                  lines.size() - 2, " lines follow"));
-    }
-    std::vector<EpochEntry> entries(lines.size() - 2);
+    absl::StatusOr<std::vector<absl::string_view>> lines =
+        frame_.Split(content_);
+    if (!lines.ok()) return lines.status();
+    std::vector<EpochEntry> entries(lines->size());
     for (size_t i = 0; i < entries.size(); ++i) {
-      absl::Status parsed = ParseEntry(i + 3, lines[i + 2], &entries[i]);
+      absl::string_view line = (*lines)[i];
+      absl::Status parsed = ParseEntry(i + 3, line, &entries[i]);
       if (!parsed.ok()) return parsed;
       const char* problem =
           EntryProblem(entries[i], i == 0 ? nullptr : &entries[i - 1]);
-      if (problem != nullptr) return Corrupt(i + 3, lines[i + 2], problem);
+      if (problem != nullptr) return Corrupt(i + 3, line, problem);
     }
     return entries;
   }
@@ -104,14 +56,14 @@ class Parser {
       return Corrupt(line_number, line, "expected \"<epoch> <start_offset>\"");
     }
     int64_t epoch = 0;
-    if (!ParseDecimal(fields[0], 0, std::numeric_limits<int32_t>::max(),
-                      &epoch)) {
+    if (!ParseCheckpointDecimal(fields[0], 0,
+                                std::numeric_limits<int32_t>::max(), &epoch)) {
       return Corrupt(line_number, line,
                      "the epoch is not a number in [0, 2^31-1]");
     }
     int64_t offset = 0;
-    if (!ParseDecimal(fields[1], 0, std::numeric_limits<int64_t>::max(),
-                      &offset)) {
+    if (!ParseCheckpointDecimal(fields[1], 0,
+                                std::numeric_limits<int64_t>::max(), &offset)) {
       return Corrupt(line_number, line,
                      "the start offset is not a number in [0, 2^63-1]");
     }
@@ -121,14 +73,10 @@ class Parser {
 
   absl::Status Corrupt(size_t line_number, absl::string_view line,
                        absl::string_view why) const {
-    const bool cut = line.size() > kMaxQuotedLine;
-    return absl::DataLossError(
-        absl::StrCat("leader-epoch checkpoint ", path_, " line ", line_number,
-                     " \"", absl::CHexEscape(line.substr(0, kMaxQuotedLine)),
-                     cut ? "..." : "", "\": ", why));
+    return frame_.Corrupt(line_number, line, why);
   }
 
-  const absl::string_view path_;
+  const CheckpointLines frame_;
   absl::string_view content_;
 };
 
@@ -136,7 +84,7 @@ class Parser {
 
 absl::Status WriteLeaderEpochCheckpoint(FileSystem* fs, absl::string_view path,
                                         absl::Span<const EpochEntry> entries) {
-  std::string content = absl::StrCat(kVersion, "\n", entries.size(), "\n");
+  std::string content = CheckpointHeader(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
     const char* problem =
         EntryProblem(entries[i], i == 0 ? nullptr : &entries[i - 1]);
