@@ -10,10 +10,10 @@
 //   (one line)
 //
 // Sequential consume (1 iteration = one pass over the whole partition,
-// kPasses passes per run, wall-clock time; the partition holds
-// RUNNEL_BENCH_READ_BYTES of 1,000-record batches, default 256M: 2,419
-// batches, 2,419,000 records, appended with Partition::Append on the POSIX
-// file system and read once, untimed, before the passes):
+// kPasses (or RUNNEL_BENCH_READ_PASSES) passes per run, wall-clock time; the
+// partition holds RUNNEL_BENCH_READ_BYTES of 1,000-record batches, default
+// 256M: 2,419 batches, 2,419,000 records, appended with Partition::Append on
+// the POSIX file system and read once, untimed, before the passes):
 //   BM_Consume_RunnelConsumer/max_poll_records:<n>
 //                                 a new Consumer per pass (no group.id,
 //                                 earliest, no auto-commit, max.poll.records
@@ -33,9 +33,10 @@
 //   BM_Consume_RocksDbReadseq     RocksDbStore::ReadSeq over the same record
 //                                 count (fillseq + flush first): the peer.
 //
-// Produce -> consume latency (1 iteration = one run of kLatencyRecords
-// records sent at kRatePerSecond by a sender thread and received by the
-// benchmark thread; the first kWarmupRecords are not counted). Latency is
+// Produce -> consume latency (1 iteration = one run of kWarmupRecords +
+// RUNNEL_BENCH_LATENCY_RECORDS (default 100,000) records sent at
+// kRatePerSecond by a sender thread and received by the benchmark thread;
+// the first kWarmupRecords are not counted). Latency is
 // measured from each record's INTENDED send time (Schedule::Due), so a late
 // sender is charged (coordinated-omission correction); p50/p99/p99.9/max/
 // mean in µs as counters, a log2 histogram per run on stderr.
@@ -57,6 +58,11 @@
 //                                 Producer (linger.ms 0, no callback) instead:
 //                                 one more thread (the producer's sender).
 //
+// RUNNEL_BENCH_VALUE_BYTES sets the value size (default 100). Every case
+// sets verified = 1 once its own checks passed (bench_checks.h): record
+// counts and offsets, and for the consume cases a checksum of the values
+// read against the workload's.
+//
 // Files go under RUNNEL_BENCH_DIR, else $TEST_TMPDIR, else /tmp, and are
 // removed after each case.
 #include <sched.h>
@@ -76,6 +82,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
+#include "benchmarks/bench_checks.h"
 #include "benchmarks/consumer_bench_latency.h"
 #include "benchmarks/log_bench_peers.h"
 #include "benchmarks/log_bench_runnel.h"
@@ -97,7 +104,15 @@ constexpr int kMaxPollRecords = 100000;
 constexpr size_t kFetchBytes = size_t{8} << 20;
 constexpr int64_t kRatePerSecond = 20000;
 constexpr int64_t kWarmupRecords = 1000;
-constexpr int64_t kLatencyRecords = 100000 + kWarmupRecords;  // 5 s
+constexpr int64_t kDefaultLatencyRecords = 100000;  // 5 s at kRatePerSecond
+
+// Records per latency run, warm-up included.
+absl::StatusOr<int64_t> LatencyRecords() {
+  absl::StatusOr<int64_t> n =
+      CountFromEnv("RUNNEL_BENCH_LATENCY_RECORDS", kDefaultLatencyRecords);
+  if (!n.ok()) return n.status();
+  return *n + kWarmupRecords;
+}
 
 bool Failed(benchmark::State& state, const absl::Status& s) {
   if (s.ok()) return false;
@@ -109,7 +124,7 @@ void ReportRecords(benchmark::State& state, int64_t records_per_iteration) {
   const int64_t records =
       static_cast<int64_t>(state.iterations()) * records_per_iteration;
   state.SetItemsProcessed(records);
-  state.SetBytesProcessed(records * static_cast<int64_t>(kValueBytes));
+  state.SetBytesProcessed(records * static_cast<int64_t>(WorkloadValueBytes()));
 }
 
 // Page faults (minor + major) this process has taken so far.
@@ -269,6 +284,12 @@ void BM_Consume_RunnelConsumer(benchmark::State& state) {
   absl::StatusOr<Pass> expected =
       ConsumeAll(f->broker.get(), *f->partition, records, max_poll_records);
   if (Failed(state, expected.status())) return;
+  // Value sizes + first bytes are ValueChecksum: known from the workload.
+  if (static_cast<uint64_t>(expected->sum) !=
+      static_cast<uint64_t>(f->batches) * f->workload.ValuesChecksum()) {
+    state.SkipWithError("consumer: the values read are not those appended");
+    return;
+  }
   int64_t empty_polls = expected->empty_polls;
   const int64_t faults_before = PageFaults();
   for (auto _ : state) {
@@ -281,6 +302,7 @@ void BM_Consume_RunnelConsumer(benchmark::State& state) {
       return;
     }
   }
+  MarkVerified(state);
   state.counters["empty_polls"] = static_cast<double>(empty_polls);
   state.counters["page_faults_per_pass"] =
       static_cast<double>(PageFaults() - faults_before) /
@@ -299,14 +321,17 @@ void BM_Consume_RawCrcOfRunnelLog(benchmark::State& state) {
       RawReadCrc::Create(absl::StrCat(f->data_dir(), "/", kTopic, "-0/", *name),
                          PageState::kPrefaulted);
   if (Failed(state, reader.status())) return;
+  const uint64_t crc_sum =
+      static_cast<uint64_t>(f->batches) * StoredCrc(f->workload.batch);
   for (auto _ : state) {
     absl::StatusOr<ScanResult> scan = (*reader)->Scan();
     if (Failed(state, scan.status())) return;
-    if (scan->records != f->records()) {
-      state.SkipWithError("RawReadCrc: scan found the wrong record count");
+    if (scan->records != f->records() || scan->crc_sum != crc_sum) {
+      state.SkipWithError("RawReadCrc: scan found the wrong records");
       return;
     }
   }
+  MarkVerified(state);
   ReportRecords(state, f->records());
 }
 
@@ -328,6 +353,7 @@ void BM_Consume_RocksDbReadseq(benchmark::State& state) {
       return;
     }
   }
+  MarkVerified(state);
   ReportRecords(state, f->records());
 }
 
@@ -376,57 +402,76 @@ class Sender {
 
 inline void CpuRelax() { __builtin_ia32_pause(); }
 
+// The floors' receivers check what they pop: records must arrive in order.
+// (They keep draining after a mismatch, so the sender never blocks on a
+// full ring.)
+absl::Status CheckOrder(int64_t popped, int64_t want) {
+  if (popped == want) return absl::OkStatus();
+  return absl::DataLossError(
+      absl::StrCat("ring: popped ", popped, ", expected ", want));
+}
+
 void BM_Latency_RingSpin(benchmark::State& state) {
+  absl::StatusOr<int64_t> records = LatencyRecords();
+  if (Failed(state, records.status())) return;
   for (auto _ : state) {
     SpscRing ring(size_t{1} << 17);
     Schedule schedule(kRatePerSecond, kWarmupRecords);
-    LatencyLog log(kLatencyRecords, kWarmupRecords);
-    Sender sender(schedule, kLatencyRecords, [&](int64_t i) {
+    LatencyLog log(*records, kWarmupRecords);
+    Sender sender(schedule, *records, [&](int64_t i) {
       while (!ring.TryPush(i)) ::sched_yield();
       return absl::OkStatus();
     });
-    for (int64_t got = 0; got < kLatencyRecords;) {
+    absl::Status received;
+    for (int64_t got = 0; got < *records;) {
       int64_t i;
       if (ring.TryPop(&i)) {
         log.Add(i, NowNs() - schedule.Due(i));
+        if (received.ok()) received = CheckOrder(i, got);
         ++got;
       } else {
         CpuRelax();
       }
     }
-    if (Failed(state, sender.Join(state))) return;
+    if (Failed(state, sender.Join(state)) || Failed(state, received)) return;
     log.Report(state, "BM_Latency_RingSpin");
   }
-  ReportRecords(state, kLatencyRecords);
+  MarkVerified(state);
+  ReportRecords(state, *records);
 }
 
 void BM_Latency_RingCondVar(benchmark::State& state) {
+  absl::StatusOr<int64_t> records = LatencyRecords();
+  if (Failed(state, records.status())) return;
   for (auto _ : state) {
     SpscRing ring(size_t{1} << 17);
     Mutex mu;
     CondVar pushed;
     Schedule schedule(kRatePerSecond, kWarmupRecords);
-    LatencyLog log(kLatencyRecords, kWarmupRecords);
-    Sender sender(schedule, kLatencyRecords, [&](int64_t i) {
+    LatencyLog log(*records, kWarmupRecords);
+    Sender sender(schedule, *records, [&](int64_t i) {
       while (!ring.TryPush(i)) ::sched_yield();
       MutexLock lock(&mu);  // a receiver that saw it empty is waiting now
       pushed.Signal();
       return absl::OkStatus();
     });
-    for (int64_t got = 0; got < kLatencyRecords;) {
+    absl::Status received;
+    for (int64_t got = 0; got < *records;) {
       int64_t i;
       if (ring.TryPop(&i)) {
         log.Add(i, NowNs() - schedule.Due(i));
+        if (received.ok()) received = CheckOrder(i, got);
         ++got;
         continue;
       }
       MutexLock lock(&mu);
       while (ring.Empty()) pushed.Wait(&mu);
     }
-    if (Failed(state, sender.Join(state))) return;
+    if (Failed(state, sender.Join(state)) || Failed(state, received)) return;
     log.Report(state, "BM_Latency_RingCondVar");
   }
-  ReportRecords(state, kLatencyRecords);
+  MarkVerified(state);
+  ReportRecords(state, *records);
 }
 
 // --- Runnel latency. ---
@@ -437,11 +482,12 @@ struct RunnelLatencyCase {
   const char* name;
 };
 
-// Receives kLatencyRecords records with `consumer`, logging each one's
-// latency from its due time (record i = offset i).
+// Receives `records` records with `consumer`, logging each one's latency
+// from its due time (record i = offset i).
 absl::Status ReceiveAll(Consumer& consumer, const Schedule& schedule,
-                        const Sender& sender, LatencyLog* log) {
-  for (int64_t got = 0; got < kLatencyRecords;) {
+                        const Sender& sender, int64_t records,
+                        LatencyLog* log) {
+  for (int64_t got = 0; got < records;) {
     absl::StatusOr<ConsumerRecords> polled = consumer.Poll(absl::Seconds(1));
     if (!polled.ok()) return polled.status();
     const int64_t now = NowNs();
@@ -459,6 +505,8 @@ absl::Status ReceiveAll(Consumer& consumer, const Schedule& schedule,
 }
 
 void BM_Latency_Runnel(benchmark::State& state, RunnelLatencyCase c) {
+  absl::StatusOr<int64_t> records = LatencyRecords();
+  if (Failed(state, records.status())) return;
   for (auto _ : state) {
     absl::StatusOr<Fixture> f = OpenFixture();
     if (Failed(state, f.status())) return;
@@ -481,8 +529,8 @@ void BM_Latency_Runnel(benchmark::State& state, RunnelLatencyCase c) {
     }
     const absl::string_view value(f->workload.values[0]);
     Schedule schedule(kRatePerSecond, kWarmupRecords);
-    LatencyLog log(kLatencyRecords, kWarmupRecords);
-    Sender sender(schedule, kLatencyRecords, [&](int64_t) {
+    LatencyLog log(*records, kWarmupRecords);
+    Sender sender(schedule, *records, [&](int64_t) {
       if (producer == nullptr) return f->partition->Append(*batch).status();
       ProducerRecord record;
       record.topic = kTopic;
@@ -490,13 +538,19 @@ void BM_Latency_Runnel(benchmark::State& state, RunnelLatencyCase c) {
       record.value = value;
       return producer->Send(record, nullptr);
     });
-    absl::Status received = ReceiveAll(**consumer, schedule, sender, &log);
+    absl::Status received =
+        ReceiveAll(**consumer, schedule, sender, *records, &log);
     absl::Status sent = sender.Join(state);
     if (Failed(state, sent) || Failed(state, received)) return;
     if (producer != nullptr && Failed(state, producer->Close())) return;
+    if (static_cast<int64_t>(log.size()) != *records - kWarmupRecords) {
+      state.SkipWithError("latency: records missing");
+      return;
+    }
     log.Report(state, c.name);
   }
-  ReportRecords(state, kLatencyRecords);
+  MarkVerified(state);
+  ReportRecords(state, *records);
 }
 
 // --- Registration. ---
@@ -516,13 +570,13 @@ bool RegisterAll() {
             ->ArgName("max_poll_records")
             ->Arg(kMaxPollRecords)
             ->Arg(500),
-        kPasses);
+        ReadPasses(kPasses));
   Fixed(benchmark::RegisterBenchmark("BM_Consume_RawCrcOfRunnelLog",
                                      BM_Consume_RawCrcOfRunnelLog),
-        kPasses);
+        ReadPasses(kPasses));
   Fixed(benchmark::RegisterBenchmark("BM_Consume_RocksDbReadseq",
                                      BM_Consume_RocksDbReadseq),
-        kPasses);
+        ReadPasses(kPasses));
   Fixed(
       benchmark::RegisterBenchmark("BM_Latency_RingSpin", BM_Latency_RingSpin),
       1);

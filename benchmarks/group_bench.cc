@@ -625,7 +625,7 @@ void BM_GroupThroughput(benchmark::State& state) {
   }
   const int64_t records = static_cast<int64_t>(state.iterations()) * t->records;
   state.SetItemsProcessed(records);
-  state.SetBytesProcessed(records * static_cast<int64_t>(kValueBytes));
+  state.SetBytesProcessed(records * static_cast<int64_t>(WorkloadValueBytes()));
   state.counters["cpu_ns_per_record"] =
       static_cast<double>(cpu_ns) / static_cast<double>(records);
   state.counters["cpu_cores"] = static_cast<double>(cpu_ns) / 1e9 / wall_s;

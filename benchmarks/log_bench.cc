@@ -15,24 +15,34 @@
 //                                acceptance size is 1G)
 //   RUNNEL_BENCH_DIR             where bench files go (default $TEST_TMPDIR,
 //                                else /tmp); removed at the end of each case
+//   RUNNEL_BENCH_VALUE_BYTES     the records' value size (default 100)
+//   RUNNEL_BENCH_IDLE_LOGS       logs per OpenIdleLogs round (default 10000)
+//   RUNNEL_BENCH_IDLE_LOGS_DIR   if set, the idle logs are built there once
+//                                and reused by later cases and processes
 //
 // Every case uses wall-clock time (UseRealTime: fdatasync, page faults and
 // RocksDB's background threads are not CPU time of this thread) and a fixed
 // iteration count, so every run writes or reads the same amount:
 //   Append*   1 iteration = filling a new store with APPEND_BYTES of batches.
-//   Read*     1 iteration = one pass over READ_BYTES (5 passes).
+//   Read*     1 iteration = one pass over READ_BYTES (5 passes, or
+//             RUNNEL_BENCH_READ_PASSES).
 //   Recover*  1 iteration = one scan of the unclean segment (3 scans).
-//   OpenIdleLogs  1 iteration = opening 10,000 idle logs (3 rounds).
+//   OpenIdleLogs  1 iteration = opening 10,000 idle logs (3 rounds);
+//                 OpenIdleLogs_RawOpen is its limit (list + open + fstat).
 // items_per_second = records/s (OpenIdleLogs: logs opened/s);
-// bytes_per_second = value (payload) bytes/s, 100 per record, for every
-// case; log_bytes_per_second (raw and Runnel cases) counts the RecordBatch
-// bytes actually copied, written or scanned; page_faults (append cases) the
-// process's page faults during the measured loop.
+// bytes_per_second = value (payload) bytes/s, 100 per record (or
+// RUNNEL_BENCH_VALUE_BYTES), for every case; log_bytes_per_second (raw and
+// Runnel cases) counts the RecordBatch bytes actually copied, written or
+// scanned; page_faults (append cases) the process's page faults during the
+// measured loop; verified = 1 once the case's own checks passed
+// (bench_checks.h).
 //
 // The runnel::Log cases (BM_*_RunnelLog) use the public API only (Open,
 // Append, Sync, Read, Close), Kafka's default 1 GiB segments and the POSIX
 // file system, except where a case says otherwise.
+#include <dirent.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,9 +58,12 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "benchmarks/bench_checks.h"
 #include "benchmarks/log_bench_peers.h"
+#include "benchmarks/log_bench_posix.h"
 #include "benchmarks/log_bench_runnel.h"
 #include "log/format.h"
 #include "runnel/file_system.h"
@@ -66,7 +79,7 @@ constexpr int kRecoveryScans = 3;
 // Log::Read's max_bytes in the read cases (a consumer fetch's size).
 constexpr size_t kReadMaxBytes = size_t{1} << 20;
 // BM_OpenIdleLogs_RunnelLog: that many logs of a few small batches each.
-constexpr int kIdleLogs = 10000;
+constexpr int64_t kDefaultIdleLogs = 10000;
 constexpr int kIdleLogBatches = 3;
 constexpr int kIdleLogRecordsPerBatch = 10;
 constexpr int kIdleLogOpenRounds = 3;
@@ -78,6 +91,7 @@ struct Setup {
   size_t append_bytes = 0;
   size_t read_bytes = 0;
   size_t recovery_bytes = 0;
+  int64_t idle_logs = 0;
 
   // Batches in one append run (the raw cases' capacity is exactly these).
   int64_t append_batches() const {
@@ -105,6 +119,10 @@ absl::StatusOr<Setup> MakeSetup() {
     if (!bytes.ok()) return bytes.status();
     *out = *bytes;
   }
+  absl::StatusOr<int64_t> idle_logs =
+      CountFromEnv("RUNNEL_BENCH_IDLE_LOGS", kDefaultIdleLogs);
+  if (!idle_logs.ok()) return idle_logs.status();
+  setup.idle_logs = *idle_logs;
   if (setup.append_batches() == 0) {
     return absl::InvalidArgumentError("RUNNEL_BENCH_APPEND_BYTES < 1 batch");
   }
@@ -123,7 +141,7 @@ void ReportRecords(benchmark::State& state, int64_t records_per_iteration,
   const int64_t records =
       static_cast<int64_t>(state.iterations()) * records_per_iteration;
   state.SetItemsProcessed(records);
-  state.SetBytesProcessed(records * static_cast<int64_t>(kValueBytes));
+  state.SetBytesProcessed(records * static_cast<int64_t>(WorkloadValueBytes()));
   if (log_bytes_per_iteration > 0) {
     state.counters["log_bytes_per_second"] = benchmark::Counter(
         log_bytes_per_iteration * static_cast<double>(state.iterations()),
@@ -201,7 +219,9 @@ void BM_Append_RawMemcpyCrc(benchmark::State& state, PageState page_state) {
   const ScanResult check = ScanBatches((*raw)->contents());
   if (check.batches != setup->append_batches()) {
     state.SkipWithError("RawMappedAppend: scan found the wrong batch count");
+    return;
   }
+  MarkVerified(state);
   ReportRecords(state, setup->append_batches() * kRecordsPerBatch,
                 static_cast<double>(setup->append_capacity()));
 }
@@ -222,7 +242,9 @@ void BM_Append_Lmdb(benchmark::State& state, bool write_map) {
   if (Failed(state, count.status())) return;
   if (*count != (*lmdb)->records()) {
     state.SkipWithError("LMDB: mdb_stat disagrees with the records written");
+    return;
   }
+  MarkVerified(state);
   ReportRecords(state, setup->append_batches() * kRecordsPerBatch);
 }
 
@@ -249,6 +271,7 @@ void BM_Append_RunnelLog(benchmark::State& state, PageState /*kFresh*/) {
              [&] { return log.Append(batch).status(); });
   const int64_t records = setup->append_batches() * kRecordsPerBatch;
   if (Failed(state, CheckLogEnd(log, records))) return;
+  MarkVerified(state);
   ReportRecords(state, records, static_cast<double>(setup->append_capacity()));
 }
 
@@ -306,6 +329,7 @@ void BM_Append_RunnelLogSteady(benchmark::State& state, SteadyCase c) {
   AppendLoop(state, setup->append_batches(), append, sync);
   const int64_t records = setup->append_batches() * kRecordsPerBatch;
   if (Failed(state, CheckLogEnd(**log, start + records))) return;
+  MarkVerified(state);
   state.counters["segments"] = static_cast<double>((*log)->segment_count());
   if (c.sync) state.counters["syncs"] = static_cast<double>(syncs);
   ReportRecords(state, records, static_cast<double>(setup->append_capacity()));
@@ -326,6 +350,14 @@ void BM_AppendSync_RawWriteFdatasync(benchmark::State& state,
   AppendLoop(
       state, setup->append_batches(), [&] { return (*raw)->Append(batch); },
       [&] { return (*raw)->Sync(); });
+  // Every byte written, and a sync per kRecordsPerSync records (or the end).
+  const int64_t records = setup->append_batches() * kRecordsPerBatch;
+  if ((*raw)->size() != setup->append_capacity() ||
+      (*raw)->syncs() < (records + kRecordsPerSync - 1) / kRecordsPerSync) {
+    state.SkipWithError("RawWriteFdatasync: wrong size or sync count");
+    return;
+  }
+  MarkVerified(state);
   state.counters["syncs"] = static_cast<double>((*raw)->syncs());
   ReportRecords(state, setup->append_batches() * kRecordsPerBatch,
                 static_cast<double>(setup->append_capacity()));
@@ -357,6 +389,7 @@ void BM_AppendSync_RunnelLog(benchmark::State& state, PageState /*kFresh*/) {
       sync);
   const int64_t records = setup->append_batches() * kRecordsPerBatch;
   if (Failed(state, CheckLogEnd(log, records))) return;
+  MarkVerified(state);
   state.counters["syncs"] = static_cast<double>(syncs);
   ReportRecords(state, records, static_cast<double>(setup->append_capacity()));
 }
@@ -382,11 +415,13 @@ void BM_Read_RawCrc(benchmark::State& state, PageState page_state) {
     }
     absl::StatusOr<ScanResult> scan = (*reader)->Scan();
     if (Failed(state, scan.status())) return;
-    if (scan->records != expected->records) {
-      state.SkipWithError("RawReadCrc: scan found the wrong record count");
+    if (scan->records != expected->records ||
+        scan->crc_sum != expected->crc_sum) {
+      state.SkipWithError("RawReadCrc: scan found the wrong records");
       return;
     }
   }
+  MarkVerified(state);
   ReportRecords(state, expected->records,
                 static_cast<double>(expected->valid_bytes));
 }
@@ -412,6 +447,7 @@ void BM_Read_RocksDb(benchmark::State& state) {
       return;
     }
   }
+  MarkVerified(state);
   ReportRecords(state, (*rocks)->records());
 }
 
@@ -445,6 +481,8 @@ void BM_Read_RunnelLog(benchmark::State& state, PageState page_state) {
   absl::StatusOr<int64_t> batches = WriteReadLog(*setup, dir);
   if (Failed(state, batches.status())) return;
   const int64_t records = *batches * kRecordsPerBatch;
+  const uint64_t crc_sum =
+      static_cast<uint64_t>(*batches) * StoredCrc(setup->workload.batch);
   std::unique_ptr<Log> kept;
   if (page_state == PageState::kPrefaulted) {
     absl::StatusOr<std::unique_ptr<Log>> log = Log::Open(dir, LogOptions());
@@ -462,11 +500,12 @@ void BM_Read_RunnelLog(benchmark::State& state, PageState page_state) {
     absl::StatusOr<ScanResult> read =
         ReadWholeLog(kept != nullptr ? *kept : *fresh, kReadMaxBytes);
     if (Failed(state, read.status())) return;
-    if (read->records != records) {
-      state.SkipWithError("runnel::Log: read found the wrong record count");
+    if (read->records != records || read->crc_sum != crc_sum) {
+      state.SkipWithError("runnel::Log: read found the wrong records");
       return;
     }
   }
+  MarkVerified(state);
   ReportRecords(state, records,
                 static_cast<double>(*batches) *
                     static_cast<double>(setup->workload.batch.size()));
@@ -491,14 +530,17 @@ void BM_Read_RawCrcOfRunnelLog(benchmark::State& state, PageState page_state) {
       RawReadCrc::Create(absl::StrCat(dir, "/", *name), page_state);
   if (Failed(state, reader.status())) return;
   const int64_t records = *batches * kRecordsPerBatch;
+  const uint64_t crc_sum =
+      static_cast<uint64_t>(*batches) * StoredCrc(setup->workload.batch);
   for (auto _ : state) {
     absl::StatusOr<ScanResult> scan = (*reader)->Scan();
     if (Failed(state, scan.status())) return;
-    if (scan->records != records) {
-      state.SkipWithError("RawReadCrc: scan found the wrong record count");
+    if (scan->records != records || scan->crc_sum != crc_sum) {
+      state.SkipWithError("RawReadCrc: scan found the wrong records");
       return;
     }
   }
+  MarkVerified(state);
   ReportRecords(state, records, static_cast<double>((*reader)->file_size()));
 }
 
@@ -524,11 +566,13 @@ void BM_Recover_RawReadCrc(benchmark::State& state, PageState page_state) {
     }
     absl::StatusOr<ScanResult> scan = (*reader)->Scan();
     if (Failed(state, scan.status())) return;
-    if (scan->valid_bytes != expected->valid_bytes) {
+    if (scan->valid_bytes != expected->valid_bytes ||
+        scan->crc_sum != expected->crc_sum) {
       state.SkipWithError("RawReadCrc: recovery found the wrong valid end");
       return;
     }
   }
+  MarkVerified(state);
   state.counters["segment_MiB"] =
       static_cast<double>((*reader)->file_size()) / (1 << 20);
   ReportRecords(state, expected->records,
@@ -579,6 +623,7 @@ void BM_Recover_RunnelLog(benchmark::State& state, PageState page_state) {
     log->reset();
     state.ResumeTiming();
   }
+  MarkVerified(state);
   state.counters["segment_MiB"] =
       static_cast<double>(setup->recovery_bytes) / (1 << 20);
   ReportRecords(state, expected->records,
@@ -587,11 +632,24 @@ void BM_Recover_RunnelLog(benchmark::State& state, PageState page_state) {
 
 // --- Opening many idle partition logs. ---
 
-// Makes kIdleLogs logs of kIdleLogBatches small batches each, every one
-// closed cleanly by runnel::Log itself. Built with syncs skipped (a fixture:
-// durability is not what is measured), then the whole file system synced
-// once so no write-back runs during the measurement.
-absl::StatusOr<std::vector<std::string>> MakeIdleLogs(const Setup& setup) {
+// Where the idle logs go: a fresh directory of this case, or, with
+// RUNNEL_BENCH_IDLE_LOGS_DIR set (the report does), a directory there per
+// value size and count that later cases and processes reuse — building
+// 10,000 logs takes far longer than opening them. The caller of the
+// benchmark owns that directory (nothing removes it).
+std::string IdleLogsBase(const Setup& setup) {
+  const char* shared = ::getenv("RUNNEL_BENCH_IDLE_LOGS_DIR");
+  if (shared == nullptr || *shared == '\0') return setup.dir->path();
+  return absl::StrCat(shared, "/idle-v", setup.workload.value_bytes(), "-n",
+                      setup.idle_logs);
+}
+
+// Writes `idle_logs` logs of kIdleLogBatches small batches each under
+// `base`, every one closed cleanly by runnel::Log itself. Built with syncs
+// skipped (a fixture: durability is not what is measured), then the whole
+// file system synced once so no write-back runs during the measurement.
+absl::Status BuildIdleLogs(const Setup& setup, const std::string& base,
+                           const std::vector<std::string>& dirs) {
   absl::StatusOr<std::string> batch =
       SmallBatch(setup.workload, kIdleLogRecordsPerBatch);
   if (!batch.ok()) return batch.status();
@@ -601,10 +659,8 @@ absl::StatusOr<std::vector<std::string>> MakeIdleLogs(const Setup& setup) {
   LogOptions options;
   options.file_system = &fs;
   options.preallocate_bytes = 64 << 10;  // not 16 MiB x 10,000 at once
-  std::vector<std::string> dirs;
-  for (int i = 0; i < kIdleLogs; ++i) {
-    dirs.push_back(setup.dir->File(absl::StrCat("idle-", i)));
-    absl::StatusOr<std::unique_ptr<Log>> log = Log::Open(dirs.back(), options);
+  for (const std::string& dir : dirs) {
+    absl::StatusOr<std::unique_ptr<Log>> log = Log::Open(dir, options);
     if (!log.ok()) return log.status();
     for (int b = 0; b < kIdleLogBatches; ++b) {
       absl::StatusOr<AppendInfo> info = (*log)->Append(*batch);
@@ -612,18 +668,41 @@ absl::StatusOr<std::vector<std::string>> MakeIdleLogs(const Setup& setup) {
     }
     if (absl::Status s = (*log)->Close(); !s.ok()) return s;
   }
-  const int fd = ::open(setup.dir->path().c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(base.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0 || ::syncfs(fd) != 0) {
     const int error = errno;
     if (fd >= 0) ::close(fd);
-    return absl::ErrnoToStatus(error, "syncfs " + setup.dir->path());
+    return absl::ErrnoToStatus(error, "syncfs " + base);
   }
+  ::close(fd);
+  return absl::OkStatus();
+}
+
+// The idle logs of this case (see IdleLogsBase), built unless a shared
+// directory already holds them (its file "complete" is written last).
+absl::StatusOr<std::vector<std::string>> MakeIdleLogs(const Setup& setup) {
+  const std::string base = IdleLogsBase(setup);
+  std::vector<std::string> dirs;
+  for (int64_t i = 0; i < setup.idle_logs; ++i) {
+    dirs.push_back(absl::StrCat(base, "/idle-", i));
+  }
+  const std::string complete = base + "/complete";
+  if (base != setup.dir->path()) {
+    if (::access(complete.c_str(), F_OK) == 0) return dirs;
+    posix::RemoveTree(base);  // a half-built one from an interrupted run
+    if (::mkdir(base.c_str(), 0755) != 0) {
+      return absl::ErrnoToStatus(errno, "mkdir " + base);
+    }
+  }
+  if (absl::Status s = BuildIdleLogs(setup, base, dirs); !s.ok()) return s;
+  const int fd = ::open(complete.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return absl::ErrnoToStatus(errno, "create " + complete);
   ::close(fd);
   return dirs;
 }
 
-// Each iteration opens all kIdleLogs logs (Log::Open, default options) and
-// keeps them open to its end; closing them is not measured.
+// Each iteration opens all setup.idle_logs logs (Log::Open, default options)
+// and keeps them open to its end; closing them is not measured.
 void BM_OpenIdleLogs_RunnelLog(benchmark::State& state) {
   absl::StatusOr<Setup> setup = MakeSetup();
   if (Failed(state, setup.status())) return;
@@ -649,8 +728,67 @@ void BM_OpenIdleLogs_RunnelLog(benchmark::State& state) {
     logs.clear();
     state.ResumeTiming();
   }
-  state.counters["logs"] = kIdleLogs;
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * kIdleLogs);
+  MarkVerified(state);
+  state.counters["logs"] = static_cast<double>(setup->idle_logs);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) *
+                          setup->idle_logs);
+}
+
+// Opens every file of one log directory (opendir, readdir, open + fstat +
+// close of each entry) and adds the .log files and their bytes to *logs and
+// *bytes: the least any store must do to find a partition's files.
+absl::Status StatLogDir(const std::string& dir, int64_t* logs, int64_t* bytes) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return absl::ErrnoToStatus(errno, "opendir " + dir);
+  absl::Status s;
+  while (struct dirent* e = ::readdir(d)) {
+    const absl::string_view name(e->d_name);
+    if (name == "." || name == "..") continue;
+    const std::string path = absl::StrCat(dir, "/", name);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || ::fstat(fd, &st) != 0) {
+      s = absl::ErrnoToStatus(errno, "open/fstat " + path);
+      if (fd >= 0) ::close(fd);
+      break;
+    }
+    ::close(fd);
+    if (absl::EndsWith(name, format::kLogFileSuffix)) {
+      ++*logs;
+      *bytes += st.st_size;
+    }
+  }
+  ::closedir(d);
+  return s;
+}
+
+// The limit of BM_OpenIdleLogs_RunnelLog, over the same directories:
+// StatLogDir of each.
+void BM_OpenIdleLogs_RawOpen(benchmark::State& state) {
+  absl::StatusOr<Setup> setup = MakeSetup();
+  if (Failed(state, setup.status())) return;
+  absl::StatusOr<std::vector<std::string>> dirs = MakeIdleLogs(*setup);
+  if (Failed(state, dirs.status())) return;
+  absl::StatusOr<std::string> batch =
+      SmallBatch(setup->workload, kIdleLogRecordsPerBatch);
+  if (Failed(state, batch.status())) return;
+  for (auto _ : state) {
+    int64_t logs = 0;
+    int64_t bytes = 0;
+    for (const std::string& dir : *dirs) {
+      if (Failed(state, StatLogDir(dir, &logs, &bytes))) return;
+    }
+    if (logs != setup->idle_logs ||
+        bytes != setup->idle_logs * kIdleLogBatches *
+                     static_cast<int64_t>(batch->size())) {
+      state.SkipWithError("raw open: wrong number or size of .log files");
+      return;
+    }
+  }
+  MarkVerified(state);
+  state.counters["logs"] = static_cast<double>(setup->idle_logs);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) *
+                          setup->idle_logs);
 }
 
 // --- Registration: names like BM_Append_RawMemcpyCrc/prefaulted. ---
@@ -707,19 +845,22 @@ bool RegisterAll() {
   RegisterStates("BM_AppendSync_RunnelLog", BM_AppendSync_RunnelLog, {kFresh},
                  1);
   RegisterStates("BM_Read_RawCrc", BM_Read_RawCrc, {kPrefaulted, kFresh},
-                 kReadPasses);
+                 ReadPasses(kReadPasses));
   RegisterStates("BM_Read_RunnelLog", BM_Read_RunnelLog, {kPrefaulted, kFresh},
-                 kReadPasses);
+                 ReadPasses(kReadPasses));
   RegisterStates("BM_Read_RawCrcOfRunnelLog", BM_Read_RawCrcOfRunnelLog,
-                 {kPrefaulted, kFresh}, kReadPasses);
+                 {kPrefaulted, kFresh}, ReadPasses(kReadPasses));
   Fixed(benchmark::RegisterBenchmark("BM_Read_RocksDb", BM_Read_RocksDb),
-        kReadPasses);
+        ReadPasses(kReadPasses));
   RegisterStates("BM_Recover_RawReadCrc", BM_Recover_RawReadCrc,
                  {kFresh, kCold}, kRecoveryScans);
   RegisterStates("BM_Recover_RunnelLog", BM_Recover_RunnelLog, {kFresh, kCold},
                  kRecoveryScans);
   Fixed(benchmark::RegisterBenchmark("BM_OpenIdleLogs_RunnelLog",
                                      BM_OpenIdleLogs_RunnelLog),
+        kIdleLogOpenRounds);
+  Fixed(benchmark::RegisterBenchmark("BM_OpenIdleLogs_RawOpen",
+                                     BM_OpenIdleLogs_RawOpen),
         kIdleLogOpenRounds);
   return true;
 }

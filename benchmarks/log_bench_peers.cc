@@ -4,7 +4,6 @@
 #include "benchmarks/log_bench_peers.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -29,31 +28,35 @@
 
 namespace runnel {
 namespace bench {
-namespace posix {
-
-absl::Status Error(int error, absl::string_view op, absl::string_view path) {
-  return absl::ErrnoToStatus(error, absl::StrCat(op, " ", path));
-}
-
-namespace {
-int RemoveEntry(const char* path, const struct stat*, int, struct FTW*) {
-  ::remove(path);
-  return 0;  // keep going whatever happened
-}
-}  // namespace
-
-void RemoveTree(const std::string& path) {
-  ::nftw(path.c_str(), RemoveEntry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-}  // namespace posix
-
 using posix::Error;
 
+namespace {
+constexpr char kValueBytesEnv[] = "RUNNEL_BENCH_VALUE_BYTES";
+}  // namespace
+
+size_t WorkloadValueBytes() {
+  absl::StatusOr<size_t> bytes = BytesFromEnv(kValueBytesEnv, kValueBytes);
+  return bytes.ok() && *bytes <= kMaxValueBytes ? *bytes : kValueBytes;
+}
+
+uint64_t Workload::ValuesChecksum() const {
+  uint64_t sum = 0;
+  for (const std::string& v : values) sum += ValueChecksum(v);
+  return sum;
+}
+
 absl::StatusOr<Workload> MakeWorkload() {
+  absl::StatusOr<size_t> value_bytes =
+      BytesFromEnv(kValueBytesEnv, kValueBytes);
+  if (!value_bytes.ok()) return value_bytes.status();
+  if (*value_bytes > kMaxValueBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kValueBytesEnv, "=", *value_bytes, ": at most ",
+                     kMaxValueBytes, " (a batch must fit max.message.bytes)"));
+  }
   Workload w;
   std::mt19937_64 rng(1);
-  w.values.assign(kRecordsPerBatch, std::string(kValueBytes, 'A'));
+  w.values.assign(kRecordsPerBatch, std::string(*value_bytes, 'A'));
   for (std::string& v : w.values) {
     for (char& c : v) c = static_cast<char>('A' + rng() % 26);
   }
@@ -94,6 +97,19 @@ absl::StatusOr<size_t> BytesFromEnv(const char* name, size_t default_bytes) {
   return static_cast<size_t>(n << shift);
 }
 
+absl::StatusOr<int64_t> CountFromEnv(const char* name, int64_t default_count) {
+  absl::StatusOr<size_t> n =
+      BytesFromEnv(name, static_cast<size_t>(default_count));
+  if (!n.ok()) return n.status();
+  return static_cast<int64_t>(*n);
+}
+
+int ReadPasses(int default_passes) {
+  absl::StatusOr<int64_t> n =
+      CountFromEnv("RUNNEL_BENCH_READ_PASSES", default_passes);
+  return n.ok() && *n <= 1000000 ? static_cast<int>(*n) : default_passes;
+}
+
 absl::StatusOr<std::unique_ptr<BenchDir>> BenchDir::Create() {
   const char* base = ::getenv("RUNNEL_BENCH_DIR");
   if (base == nullptr || *base == '\0') base = ::getenv("TEST_TMPDIR");
@@ -123,6 +139,11 @@ absl::string_view PageStateName(PageState state) {
   return "unknown";
 }
 
+uint32_t StoredCrc(absl::string_view batch) {
+  if (batch.size() < format::kRecordBatchHeaderSize) return 0;
+  return runnel::internal::LoadBigEndian32(batch.data() + format::kCrcOffset);
+}
+
 ScanResult ScanBatches(absl::string_view bytes) {
   using ::runnel::internal::LoadBigEndian32;
   ScanResult result;
@@ -143,6 +164,7 @@ ScanResult ScanBatches(absl::string_view bytes) {
     ++result.batches;
     result.records += static_cast<int32_t>(
         LoadBigEndian32(batch + format::kRecordsCountOffset));
+    result.crc_sum += crc;
     pos += size;
   }
   result.valid_bytes = pos;
@@ -247,6 +269,7 @@ absl::StatusOr<ScanResult> WriteBatchFile(const std::string& path,
   expected.batches = count;
   expected.records = count * one.records;
   expected.valid_bytes = static_cast<size_t>(count) * batch.size();
+  expected.crc_sum = static_cast<uint64_t>(count) * one.crc_sum;
   return expected;
 }
 

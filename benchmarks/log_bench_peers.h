@@ -4,7 +4,8 @@
 //
 // The workload is the acceptance text's: records with a null key and a
 // 100-byte value (random 'A'..'Z', like kafka-producer-perf-test), appended
-// in batches of 1,000. Runnel and the raw loops store those as one Kafka
+// in batches of 1,000. RUNNEL_BENCH_VALUE_BYTES changes the value size (the
+// report runs 100 and 1024). Runnel and the raw loops store those as one Kafka
 // RecordBatch v2 (uncompressed, about 108 KB); LMDB and RocksDB store 1,000
 // key/value pairs (8-byte big-endian sequential key, the same 100-byte value).
 //
@@ -61,29 +62,56 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "benchmarks/peers/lmdb.h"
+#include "benchmarks/peers/peer.h"
 
 namespace runnel {
 namespace bench {
 
 inline constexpr int kRecordsPerBatch = 1000;
+// The default value size (RUNNEL_BENCH_VALUE_BYTES overrides it).
 inline constexpr size_t kValueBytes = 100;
+// The largest RUNNEL_BENCH_VALUE_BYTES: a 1,000-record batch of it must fit
+// in Kafka's default max.message.bytes (1048588).
+inline constexpr size_t kMaxValueBytes = 1024;
 inline constexpr int kRecordsPerSync = 10000;
 
 // --- The workload. ---
 
 struct Workload {
-  // kRecordsPerBatch values of kValueBytes random 'A'..'Z' (fixed seed).
+  // kRecordsPerBatch values of WorkloadValueBytes() random 'A'..'Z' (fixed
+  // seed).
   std::vector<std::string> values;
   // Those values as one uncompressed RecordBatch v2: null keys, timestamps
   // 1700000000000 + i, base offset 0.
   std::string batch;
+
+  size_t value_bytes() const { return values.front().size(); }
+  // The sum of ValueChecksum (peers/peer.h) over `values`: what a reader of
+  // one batch's records must find.
+  uint64_t ValuesChecksum() const;
 };
+// InvalidArgument if RUNNEL_BENCH_VALUE_BYTES is malformed or not in
+// [1, kMaxValueBytes].
 absl::StatusOr<Workload> MakeWorkload();
+
+// The value size MakeWorkload uses: RUNNEL_BENCH_VALUE_BYTES, else (unset,
+// or malformed: MakeWorkload reports that) kValueBytes. For the cases'
+// bytes_per_second.
+size_t WorkloadValueBytes();
 
 // Reads a size from environment variable `name`: plain bytes or a number
 // with a K/M/G suffix (binary units: "256M", "1G"). Unset or empty gives
 // `default_bytes`; anything else malformed gives InvalidArgument.
 absl::StatusOr<size_t> BytesFromEnv(const char* name, size_t default_bytes);
+
+// The same syntax for a count ("10000", "10K" = 10,240).
+absl::StatusOr<int64_t> CountFromEnv(const char* name, int64_t default_count);
+
+// Timed passes of the read cases: RUNNEL_BENCH_READ_PASSES, else (unset or
+// malformed: cases register before they could report it) `default_passes`.
+// The iteration count in each case's name shows what was used.
+int ReadPasses(int default_passes);
 
 // A fresh temporary directory for bench files, under $RUNNEL_BENCH_DIR, else
 // $TEST_TMPDIR, else /tmp. Destroying it removes the directory and
@@ -218,7 +246,15 @@ struct ScanResult {
   // Bytes from the start to the end of the last good batch (or, for
   // RocksDbStore::ReadSeq, key + value bytes read).
   size_t valid_bytes = 0;
+  // The sum of the CRC32C stored in each good batch (0 for ReadSeq). Copies
+  // of one batch store the same CRC (the base offset is outside it), so a
+  // reader of n copies must find n times that CRC: a cheap check that what
+  // was read is the batch written, on top of the CRC check itself.
+  uint64_t crc_sum = 0;
 };
+
+// The CRC32C stored in an encoded batch (bytes 17..20); 0 if too short.
+uint32_t StoredCrc(absl::string_view batch);
 
 // Walks `bytes` batch by batch (see the banner) and returns what was valid.
 // Never fails: a short, impossible or corrupt batch just ends the scan.
@@ -268,6 +304,10 @@ class RawReadCrc {
 };
 
 // --- Peers. ---
+//
+// LmdbAppend and RocksDbStore are the log_bench-era names of two adapters
+// in peers/ (peers/lmdb.h, peers/rocksdb.h, where the code lives); new cases
+// use peers/peer.h directly.
 
 struct LmdbOptions {
   bool write_map = false;  // add MDB_WRITEMAP to MDB_NOSYNC
@@ -292,13 +332,11 @@ class LmdbAppend {
   // Entries in the DB, from mdb_stat.
   absl::StatusOr<int64_t> CountRecords();
 
-  int64_t records() const { return next_key_; }
+  int64_t records() const;
 
  private:
-  struct Env;
-  explicit LmdbAppend(std::unique_ptr<Env> env);
-  std::unique_ptr<Env> env_;
-  int64_t next_key_ = 0;
+  explicit LmdbAppend(std::unique_ptr<LmdbPeer> peer);
+  std::unique_ptr<LmdbPeer> peer_;
 };
 
 // RocksDB's fillseq and readseq.
@@ -320,13 +358,11 @@ class RocksDbStore {
   // key + value bytes. DataLoss if a key is out of sequence.
   absl::StatusOr<ScanResult> ReadSeq();
 
-  int64_t records() const { return next_key_; }
+  int64_t records() const;
 
  private:
-  struct Db;
-  explicit RocksDbStore(std::unique_ptr<Db> db);
-  std::unique_ptr<Db> db_;
-  int64_t next_key_ = 0;
+  explicit RocksDbStore(std::unique_ptr<Peer> peer);
+  std::unique_ptr<Peer> peer_;
 };
 
 }  // namespace bench

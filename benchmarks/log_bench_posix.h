@@ -1,6 +1,6 @@
 // Small POSIX helpers shared by the log_bench_peers sources: errno as an
 // absl::Status, and recursive removal of bench files. Internal to
-// //benchmarks:log_bench_peers.
+// benchmarks/ (//benchmarks:log_bench_posix).
 //
 // Thread-safe: pure functions (errno is thread-local).
 #ifndef RUNNEL_BENCHMARKS_LOG_BENCH_POSIX_H_

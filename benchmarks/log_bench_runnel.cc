@@ -194,6 +194,7 @@ absl::StatusOr<ScanResult> ReadWholeLog(Log& log, size_t max_bytes) {
       result.records += static_cast<int32_t>(
           LoadBigEndian32(batch.data() + format::kRecordsCountOffset));
       result.valid_bytes += batch.size();
+      result.crc_sum += StoredCrc(batch);
     }
   }
   return result;

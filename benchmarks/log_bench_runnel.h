@@ -88,9 +88,9 @@ class BenchFileSystem final : public FileSystem {
 // Reads the whole log once, in order: Log::Read(offset, max_bytes) from the
 // log start to the log end offset, each call continuing after the last batch
 // of the previous one. Log::Read checks every batch it returns (header and
-// CRC32C); this adds no second check. Returns batches and records seen and
-// their bytes (valid_bytes). DataLoss if offsets do not follow on, plus
-// Read's own errors.
+// CRC32C); this adds no second check. Returns batches and records seen,
+// their bytes (valid_bytes) and the sum of their stored CRCs (crc_sum).
+// DataLoss if offsets do not follow on, plus Read's own errors.
 absl::StatusOr<ScanResult> ReadWholeLog(Log& log, size_t max_bytes);
 
 // Makes `path` (a segment recovered to `valid_bytes`) unclean again, as

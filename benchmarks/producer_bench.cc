@@ -34,8 +34,9 @@
 //   BM_ProducerSendSync/threads:<n>
 //                               as BM_ProducerSend with sync_before_ack (an
 //                               ack after Partition::Sync, group commit),
-//                               batch.size kSyncBatchBytes (~10,000 records,
-//                               topic max.message.bytes raised to 2 MiB),
+//                               batch.size = 10,000 records' worth of the
+//                               workload (1.1 MB at 100 B values; topic
+//                               max.message.bytes raised to twice that),
 //                               and a callback per record counting acks.
 //   BM_ProducerSendLatency/<opt>/<rate>
 //                               one thread, a callback per record taking
@@ -50,7 +51,8 @@
 // send_cpu_ns = CPU time of the sending threads per record (the Send path
 // alone); process_cpu_ns = CPU time of the whole process per record during
 // the run (Send, the producer's sender thread, the Log's prefaulter, page
-// faults).
+// faults); verified = 1 once the case's own checks passed (bench_checks.h).
+// RUNNEL_BENCH_VALUE_BYTES sets the value size (default 100).
 //
 // Files go under RUNNEL_BENCH_DIR, else $TEST_TMPDIR, else /tmp, and are
 // removed after each case.
@@ -74,6 +76,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
+#include "benchmarks/bench_checks.h"
 #include "benchmarks/log_bench_peers.h"
 #include "runnel/admin.h"
 #include "runnel/broker.h"
@@ -86,10 +89,13 @@ namespace {
 
 constexpr size_t kDefaultBytes = size_t{256} << 20;
 constexpr char kTopic[] = "t";
-// ~10,000 records of ~111 B per batch in the sync cases (the raw loop
-// fdatasyncs every kRecordsPerSync = 10,000 records).
-constexpr size_t kSyncBatchBytes = 1110000;
-constexpr char kSyncMaxMessageBytes[] = "2097152";
+
+// batch.size of the sync cases: kRecordsPerSync records of the workload
+// (1,110,000 bytes at 100 B values), as the raw loop fdatasyncs every
+// kRecordsPerSync records.
+size_t SyncBatchBytes(const Workload& workload) {
+  return workload.batch.size() * (kRecordsPerSync / kRecordsPerBatch);
+}
 
 // The workload, a fresh directory, the record count of one run.
 struct Setup {
@@ -131,7 +137,7 @@ void ReportRecords(benchmark::State& state, int64_t records_per_iteration) {
   const int64_t records =
       static_cast<int64_t>(state.iterations()) * records_per_iteration;
   state.SetItemsProcessed(records);
-  state.SetBytesProcessed(records * static_cast<int64_t>(kValueBytes));
+  state.SetBytesProcessed(records * static_cast<int64_t>(WorkloadValueBytes()));
 }
 
 // CPU time of the calling thread / of the whole process, in nanoseconds.
@@ -175,6 +181,7 @@ void BM_LogAppend_Batched(benchmark::State& state) {
     state.SkipWithError("runnel::Log: wrong log end offset");
     return;
   }
+  MarkVerified(state);
   ReportCpu(state, total, 0, process_cpu_ns);
   ReportRecords(state, setup->records());
 }
@@ -193,6 +200,13 @@ void BM_Lmdb_Append(benchmark::State& state) {
       if (Failed(state, (*lmdb)->AppendBatch(values))) return;
     }
   }
+  absl::StatusOr<int64_t> count = (*lmdb)->CountRecords();
+  if (Failed(state, count.status())) return;
+  if (*count != setup->records() * state.iterations()) {
+    state.SkipWithError("LMDB: mdb_stat disagrees with the records written");
+    return;
+  }
+  MarkVerified(state);
   ReportRecords(state, setup->records());
 }
 
@@ -211,6 +225,11 @@ void BM_RawWriteFdatasync(benchmark::State& state, PageState page_state) {
     }
     if (Failed(state, (*raw)->Sync())) return;
   }
+  if ((*raw)->size() != setup->capacity() * state.iterations()) {
+    state.SkipWithError("RawWriteFdatasync: wrong file size");
+    return;
+  }
+  MarkVerified(state);
   state.counters["syncs"] = static_cast<double>((*raw)->syncs());
   ReportRecords(state, setup->records());
 }
@@ -276,8 +295,9 @@ ProducerRecord Record(const Workload& workload, int64_t i) {
   return record;
 }
 
-// After a run: the partition holds `records` records; sets
-// records_per_batch from a read of the whole partition.
+// After a run: the partition holds `records` records, and a read of the
+// whole partition finds them all in CRC-checked batches; sets
+// records_per_batch.
 absl::Status CheckPartition(benchmark::State& state, Partition& partition,
                             int64_t records) {
   if (partition.log_end_offset() != records) {
@@ -286,6 +306,7 @@ absl::Status CheckPartition(benchmark::State& state, Partition& partition,
                                             ", expected ", records));
   }
   int64_t batches = 0;
+  int64_t found = 0;
   for (int64_t offset = 0; offset < records;) {
     absl::StatusOr<FetchResult> fetched =
         partition.Fetch(offset, size_t{8} << 20);
@@ -302,7 +323,12 @@ absl::Status CheckPartition(benchmark::State& state, Partition& partition,
       for (int b = 23; b < 27; ++b) delta = (delta << 8) | p[b];
       offset = base + delta + 1;
       ++batches;
+      found += scan.records;
     }
+  }
+  if (found != records) {
+    return absl::DataLossError(
+        absl::StrCat("read back ", found, " records, expected ", records));
   }
   state.counters["records_per_batch"] =
       batches > 0 ? static_cast<double>(records) / batches : 0;
@@ -310,7 +336,7 @@ absl::Status CheckPartition(benchmark::State& state, Partition& partition,
 }
 
 struct SendCase {
-  size_t batch_size;
+  size_t batch_size;  // 0: SyncBatchBytes
   int threads;
   bool sync;  // sync_before_ack, a counting callback, bigger messages
 };
@@ -336,12 +362,14 @@ absl::Status SendAll(Producer& producer, const Workload& workload,
 void BM_ProducerSend(benchmark::State& state, SendCase c) {
   absl::StatusOr<Setup> setup = MakeSetup();
   if (Failed(state, setup.status())) return;
+  const size_t batch_size =
+      c.batch_size > 0 ? c.batch_size : SyncBatchBytes(setup->workload);
   absl::flat_hash_map<std::string, std::string> configs;
-  if (c.sync) configs["max.message.bytes"] = kSyncMaxMessageBytes;
+  if (c.sync) configs["max.message.bytes"] = absl::StrCat(2 * batch_size);
   absl::StatusOr<BrokerFixture> fixture = OpenBroker(*setup, configs);
   if (Failed(state, fixture.status())) return;
   ProducerOptions options;
-  options.batch_size = c.batch_size;
+  options.batch_size = batch_size;
   options.sync_before_ack = c.sync;
   absl::StatusOr<std::unique_ptr<Producer>> producer =
       Producer::Create(fixture->broker.get(), options);
@@ -370,6 +398,7 @@ void BM_ProducerSend(benchmark::State& state, SendCase c) {
     return;
   }
   if (Failed(state, CheckPartition(state, *fixture->partition, total))) return;
+  MarkVerified(state);
   ReportCpu(state, total, send_cpu_ns, process_cpu_ns);
   ReportRecords(state, records);
 }
@@ -463,6 +492,7 @@ void BM_ProducerSendLatency(benchmark::State& state, LatencyCase c) {
     return;
   }
   if (Failed(state, CheckPartition(state, *fixture->partition, total))) return;
+  MarkVerified(state);
   ReportLatencies(state, latencies.ns);
   ReportRecords(state, records);
 }
@@ -493,7 +523,7 @@ bool RegisterAll() {
   for (int threads : {1, 2}) {
     Fixed(benchmark::RegisterBenchmark(
         absl::StrCat("BM_ProducerSendSync/threads:", threads).c_str(),
-        BM_ProducerSend, SendCase{kSyncBatchBytes, threads, true}));
+        BM_ProducerSend, SendCase{0, threads, true}));
   }
   for (auto [name, c] : {
            std::pair{"linger0/paced:100000",
