@@ -8,8 +8,9 @@
 // crash and restart brokers, cut one off and heal, move the leadership, and
 // read as a consumer. Then everything heals and the checker verifies:
 //   - every record acknowledged as acks=all (the high watermark passed it on
-//     its leader, with at least min.insync.replicas in sync) is on the final
-//     leader at its offset;
+//     its leader, with at least min.insync.replicas in sync — the Producer's
+//     rule) is on every later leader at its offset, checked at each
+//     election and at the end;
 //   - every record a consumer saw (below a leader's high watermark) is too;
 //   - every replica's log equals the leader's up to the high watermark.
 //
@@ -226,6 +227,7 @@ class Simulation {
     if (!Contains(isr, leader)) isr.push_back(leader);
     leader_ = leader;
     isr_ = isr;
+    CheckLeaderHoldsAcked();
     Trace("elect ", leader, " epoch ", epoch_, " isr ",
           absl::StrJoin(isr, ","));
     ASSERT_TRUE(
@@ -250,6 +252,17 @@ class Simulation {
       }
     }
     if (leader_ >= 0 && !nodes_[leader_].up) leader_ = -1;  // unavailable
+  }
+
+  // Every record acknowledged so far is on every new leader, at its offset.
+  void CheckLeaderHoldsAcked() {
+    const std::map<int64_t, std::string> log = LogOf(leader_);
+    for (const auto& [offset, value] : acked_) {
+      auto it = log.find(offset);
+      ASSERT_TRUE(it != log.end() && it->second == value)
+          << Context() << "acknowledged record " << value << " at offset "
+          << offset << " is not on the new leader " << leader_;
+    }
   }
 
   void Crash(int32_t id) {
