@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "log/big_endian.h"
 
 namespace runnel {
 namespace format {
@@ -133,6 +134,40 @@ absl::StatusOr<std::string> PartitionDirName(absl::string_view topic,
                      " for topic ", topic));
   }
   return absl::StrCat(topic, "-", partition);
+}
+
+OffsetIndexEntry DecodeOffsetIndexEntry(const char* entry) {
+  return {static_cast<int32_t>(internal::LoadBigEndian32(entry)),
+          internal::LoadBigEndian32(entry + 4)};
+}
+
+TimeIndexEntry DecodeTimeIndexEntry(const char* entry) {
+  return {static_cast<int64_t>(internal::LoadBigEndian64(entry)),
+          static_cast<int32_t>(internal::LoadBigEndian32(entry + 8))};
+}
+
+std::vector<OffsetIndexEntry> DecodeOffsetIndex(absl::string_view bytes) {
+  std::vector<OffsetIndexEntry> entries;
+  for (size_t at = 0; at + kOffsetIndexEntrySize <= bytes.size();
+       at += kOffsetIndexEntrySize) {
+    const OffsetIndexEntry e = DecodeOffsetIndexEntry(bytes.data() + at);
+    if (e.relative_offset == 0 && (!entries.empty() || e.position == 0)) break;
+    entries.push_back(e);
+  }
+  return entries;
+}
+
+std::vector<TimeIndexEntry> DecodeTimeIndex(absl::string_view bytes) {
+  std::vector<TimeIndexEntry> entries;
+  for (size_t at = 0; at + kTimeIndexEntrySize <= bytes.size();
+       at += kTimeIndexEntrySize) {
+    const TimeIndexEntry e = DecodeTimeIndexEntry(bytes.data() + at);
+    if (e.relative_offset == 0 && (!entries.empty() || e.timestamp == 0)) {
+      break;
+    }
+    entries.push_back(e);
+  }
+  return entries;
 }
 
 absl::StatusOr<ParsedPartitionDirName> ParsePartitionDirName(

@@ -145,6 +145,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -263,6 +264,25 @@ struct ParsedPartitionDirName {
 };
 
 // Inverse of PartitionDirName; the partition follows the last '-'.
+// One `.index` entry and one `.timeindex` entry as stored (sections 3, 4).
+struct OffsetIndexEntry {
+  int32_t relative_offset = 0;
+  uint32_t position = 0;
+};
+struct TimeIndexEntry {
+  int64_t timestamp = 0;
+  int32_t relative_offset = 0;
+};
+// `entry` points at kOffsetIndexEntrySize / kTimeIndexEntrySize bytes.
+OffsetIndexEntry DecodeOffsetIndexEntry(const char* entry);
+TimeIndexEntry DecodeTimeIndexEntry(const char* entry);
+// The entries an index file holds: whole entries up to the first unused
+// slot of its preallocated tail (zeros: a zero relative offset after the
+// first entry, or an all-zero first entry). For readers of the file as
+// bytes (dump-log, a read-only log); the Log maps its indexes instead.
+std::vector<OffsetIndexEntry> DecodeOffsetIndex(absl::string_view bytes);
+std::vector<TimeIndexEntry> DecodeTimeIndex(absl::string_view bytes);
+
 absl::StatusOr<ParsedPartitionDirName> ParsePartitionDirName(
     absl::string_view name);
 

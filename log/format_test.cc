@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -126,6 +128,36 @@ TEST(FormatTest, PartitionDirNames) {
     EXPECT_FALSE(ParsePartitionDirName(bad).ok()) << bad;
   }
   EXPECT_TRUE(ParsePartitionDirName("orders-2147483647").ok());
+}
+
+// Index files read as bytes: entries up to the zeroed, preallocated tail.
+TEST(IndexEntriesTest, DecodeStopsAtTheUnusedTail) {
+  // .index: (2, 0), (5, 4150), (9, 8000), then zeros.
+  const std::string index(
+      "\x00\x00\x00\x02\x00\x00\x00\x00"
+      "\x00\x00\x00\x05\x00\x00\x10\x36"
+      "\x00\x00\x00\x09\x00\x00\x1f\x40"
+      "\x00\x00\x00\x00\x00\x00\x00\x00",
+      32);
+  const std::vector<OffsetIndexEntry> entries = DecodeOffsetIndex(index);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[1].relative_offset, 5);
+  EXPECT_EQ(entries[1].position, 4150u);
+  EXPECT_EQ(entries[2].position, 8000u);
+  // An all-zero first entry is an empty index.
+  EXPECT_TRUE(DecodeOffsetIndex(std::string(16, '\0')).empty());
+
+  // .timeindex: (1000 ms, 3), then zeros; a trailing partial entry is
+  // ignored.
+  std::string time(12, '\0');
+  time[6] = '\x03';
+  time[7] = '\xe8';
+  time[11] = '\x03';
+  time += std::string(12, '\0') + "xyz";
+  const std::vector<TimeIndexEntry> times = DecodeTimeIndex(time);
+  ASSERT_EQ(times.size(), 1u);
+  EXPECT_EQ(times[0].timestamp, 1000);
+  EXPECT_EQ(times[0].relative_offset, 3);
 }
 
 }  // namespace

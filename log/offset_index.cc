@@ -104,12 +104,12 @@ absl::Status OffsetIndex::Validate() const {
 
 int64_t OffsetIndex::OffsetOfEntry(size_t i) const {
   return base_offset() +
-         static_cast<int32_t>(internal::LoadBigEndian32(Slot(i)));
+         format::DecodeOffsetIndexEntry(Slot(i)).relative_offset;
 }
 
 OffsetPosition OffsetIndex::ReadEntry(size_t i) const {
-  return OffsetPosition{OffsetOfEntry(i),
-                        internal::LoadBigEndian32(Slot(i) + 4)};
+  const format::OffsetIndexEntry e = format::DecodeOffsetIndexEntry(Slot(i));
+  return OffsetPosition{base_offset() + e.relative_offset, e.position};
 }
 
 }  // namespace runnel

@@ -11,7 +11,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "log/big_endian.h"
 #include "log/checkpoint_file.h"
 #include "log/format.h"
 #include "log/log_internal.h"
@@ -223,16 +222,12 @@ void ReadOnlyLog::LoadIndexLocked(Segment& segment) {
       dir_,
       *format::SegmentFileName(segment.base_offset, format::kIndexFileSuffix)));
   if (!bytes.ok()) return;
-  for (size_t at = 0; at + format::kOffsetIndexEntrySize <= bytes->size();
-       at += format::kOffsetIndexEntrySize) {
-    const int64_t last =
-        segment.base_offset +
-        static_cast<int32_t>(internal::LoadBigEndian32(bytes->data() + at));
-    const uint64_t position = internal::LoadBigEndian32(bytes->data() + at + 4);
+  for (const format::OffsetIndexEntry& e : format::DecodeOffsetIndex(*bytes)) {
+    const int64_t last = segment.base_offset + e.relative_offset;
     if (!segment.positions.empty() && last <= segment.positions.back().first) {
-      break;  // the zeroed preallocation, or garbage
+      break;  // garbage: the hint ends here
     }
-    segment.positions.emplace_back(last, position);
+    segment.positions.emplace_back(last, e.position);
   }
 }
 

@@ -99,12 +99,11 @@ absl::Status TimeIndex::Validate() const {
 }
 
 int64_t TimeIndex::OffsetOfEntry(size_t i) const {
-  return base_offset() +
-         static_cast<int32_t>(internal::LoadBigEndian32(Slot(i) + 8));
+  return base_offset() + format::DecodeTimeIndexEntry(Slot(i)).relative_offset;
 }
 
 int64_t TimeIndex::TimestampOfEntry(size_t i) const {
-  return static_cast<int64_t>(internal::LoadBigEndian64(Slot(i)));
+  return format::DecodeTimeIndexEntry(Slot(i)).timestamp;
 }
 
 TimestampOffset TimeIndex::ReadEntry(size_t i) const {

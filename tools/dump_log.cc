@@ -30,7 +30,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "log/big_endian.h"
 #include "log/format.h"
 #include "tools/cli.h"
 #include "tools/segment_reader.h"
@@ -359,16 +358,9 @@ void DumpOffsetIndex(const std::string& path, const Options& o,
   if (!IndexBase(path, problems, &base) || !LoadIndex(path, problems, &bytes)) {
     return;
   }
-  // Entries up to the first unused (zero) slot of the preallocated file.
   std::vector<IndexEntry> entries;
-  for (size_t at = 0; at + format::kOffsetIndexEntrySize <= bytes.size();
-       at += format::kOffsetIndexEntrySize) {
-    const int32_t rel =
-        static_cast<int32_t>(internal::LoadBigEndian32(&bytes[at]));
-    const int32_t pos =
-        static_cast<int32_t>(internal::LoadBigEndian32(&bytes[at + 4]));
-    if (rel == 0 && (!entries.empty() || pos == 0)) break;
-    entries.push_back({base + rel, pos});
+  for (const format::OffsetIndexEntry& e : format::DecodeOffsetIndex(bytes)) {
+    entries.push_back({base + e.relative_offset, e.position});
   }
   if (entries.empty()) {
     Print(absl::StrCat(path, " is empty.\n"));
@@ -482,14 +474,8 @@ void DumpTimeIndex(const std::string& path, const Options& o,
     return;
   }
   std::vector<IndexEntry> entries;
-  for (size_t at = 0; at + format::kTimeIndexEntrySize <= bytes.size();
-       at += format::kTimeIndexEntrySize) {
-    const int64_t ts =
-        static_cast<int64_t>(internal::LoadBigEndian64(&bytes[at]));
-    const int32_t rel =
-        static_cast<int32_t>(internal::LoadBigEndian32(&bytes[at + 8]));
-    if (rel == 0 && (!entries.empty() || ts == 0)) break;
-    entries.push_back({base + rel, ts});
+  for (const format::TimeIndexEntry& e : format::DecodeTimeIndex(bytes)) {
+    entries.push_back({base + e.relative_offset, e.timestamp});
   }
   if (entries.empty()) {
     Print(absl::StrCat(path, " is empty.\n"));
