@@ -103,7 +103,10 @@ class ReplicaManager::Core : public std::enable_shared_from_this<Core> {
   std::shared_ptr<Replica> Find(const TopicPartition& tp);
   int64_t CheckpointedHighWatermark(const Partition& partition);
   void WriteHighWatermark(Replica& r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r.mu);
-  absl::Status PublishState(Replica& r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r.mu);
+  // `start_hw`: where the high watermark starts if the partition starts
+  // replicating now (see Partition::SetReplicaState).
+  absl::Status PublishState(Replica& r, int64_t start_hw)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(r.mu);
   void MaybeAdvanceHighWatermark(Replica& r)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(r.mu);
   void ShrinkIsr(Replica& r, absl::Time now)
@@ -206,14 +209,13 @@ void ReplicaManager::Core::WriteHighWatermark(Replica& r) {
   }
 }
 
-absl::Status ReplicaManager::Core::PublishState(Replica& r) {
+absl::Status ReplicaManager::Core::PublishState(Replica& r, int64_t start_hw) {
   PartitionState state;
   state.leader = r.leader;
   state.leader_epoch = r.epoch;
   state.replicas = r.replicas;
   state.isr = r.isr;
-  return r.partition->SetReplicaState(std::move(state),
-                                      CheckpointedHighWatermark(*r.partition));
+  return r.partition->SetReplicaState(std::move(state), start_hw);
 }
 
 absl::Status ReplicaManager::Core::BecomeLeader(const TopicPartition& tp,
@@ -243,6 +245,7 @@ absl::Status ReplicaManager::Core::BecomeLeader(const TopicPartition& tp,
   rep.isr = std::move(isr);
   ++rep.generation;  // stops a follower loop
   rep.followers.clear();
+  rep.synced_end = -1;  // the log may have been cut since it last led
   const absl::Time now = clock_->Now();
   for (int32_t id : rep.replicas) {
     // ISR members count as caught up when the new leader starts (Kafka).
@@ -254,7 +257,11 @@ absl::Status ReplicaManager::Core::BecomeLeader(const TopicPartition& tp,
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = PublishState(rep); !s.ok()) return s;
+  if (absl::Status s =
+          PublishState(rep, CheckpointedHighWatermark(*rep.partition));
+      !s.ok()) {
+    return s;
+  }
   MaybeAdvanceHighWatermark(rep);
   WriteHighWatermark(rep);
   return absl::OkStatus();
@@ -292,7 +299,11 @@ absl::Status ReplicaManager::Core::BecomeFollower(
     rep.isr.clear();
     rep.followers.clear();
     generation = ++rep.generation;
-    if (absl::Status s = PublishState(rep); !s.ok()) return s;
+    if (absl::Status s =
+            PublishState(rep, CheckpointedHighWatermark(*rep.partition));
+        !s.ok()) {
+      return s;
+    }
   }
   SendFetch(tp, generation);
   return absl::OkStatus();
@@ -312,8 +323,6 @@ void ReplicaManager::Core::MaybeAdvanceHighWatermark(Replica& r) {
     if (!r.partition->Sync().ok()) return;  // no progress until it syncs
     r.synced_end = hw;
   }
-  hw = std::min(
-      hw, r.synced_end >= 0 && options_.sync_before_commit ? r.synced_end : hw);
   for (int32_t id : r.isr) {
     if (id == broker_->broker_id()) continue;
     auto it = r.followers.find(id);
@@ -325,7 +334,8 @@ void ReplicaManager::Core::MaybeAdvanceHighWatermark(Replica& r) {
 
 void ReplicaManager::Core::ChangeIsr(Replica& r, std::vector<int32_t> isr) {
   r.isr = std::move(isr);
-  PublishState(r).IgnoreError();  // the epoch did not change: cannot fail
+  // Same epoch, already replicating: cannot fail.
+  PublishState(r, r.partition->high_watermark()).IgnoreError();
   if (options_.on_isr_change) {
     options_.on_isr_change(r.partition->topic_partition(), r.epoch, r.isr);
   }
@@ -439,7 +449,6 @@ void ReplicaManager::Core::RecordFetch(Replica& r, int32_t replica_id,
     ChangeIsr(r, std::move(isr));
   }
   MaybeAdvanceHighWatermark(r);
-  ShrinkIsr(r, now);
 }
 
 ReplicaFetchPartitionData ReplicaManager::Core::FetchOne(
