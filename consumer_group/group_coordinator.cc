@@ -10,7 +10,6 @@
 #include <set>
 #include <utility>
 
-#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -20,46 +19,6 @@ namespace runnel {
 namespace {
 
 constexpr char kServiceName[] = "runnel.group_coordinator";
-
-absl::string_view ErrorName(GroupError e) {
-  switch (e) {
-    case GroupError::kNone:
-      return "NONE";
-    case GroupError::kRebalanceInProgress:
-      return "REBALANCE_IN_PROGRESS";
-    case GroupError::kUnknownMemberId:
-      return "UNKNOWN_MEMBER_ID";
-    case GroupError::kIllegalGeneration:
-      return "ILLEGAL_GENERATION";
-    case GroupError::kFencedInstanceId:
-      return "FENCED_INSTANCE_ID";
-    case GroupError::kNonEmptyGroup:
-      return "NON_EMPTY_GROUP";
-    case GroupError::kInconsistentGroupProtocol:
-      return "INCONSISTENT_GROUP_PROTOCOL";
-  }
-  return "UNKNOWN";
-}
-
-absl::StatusCode CodeOf(GroupError e) {
-  switch (e) {
-    case GroupError::kRebalanceInProgress:
-      return absl::StatusCode::kAborted;
-    case GroupError::kInconsistentGroupProtocol:
-      return absl::StatusCode::kInvalidArgument;
-    default:
-      return absl::StatusCode::kFailedPrecondition;
-  }
-}
-
-// "<KAFKA_ERROR>: group <g>: <message>", with the error as the payload.
-absl::Status GroupStatus(GroupError e, absl::string_view group,
-                         absl::string_view message) {
-  absl::Status status(
-      CodeOf(e), absl::StrCat(ErrorName(e), ": group ", group, ": ", message));
-  status.SetPayload(kGroupErrorPayload, absl::Cord(ErrorName(e)));
-  return status;
-}
 
 std::vector<std::string> SortedUnique(std::vector<std::string> v) {
   std::sort(v.begin(), v.end());
@@ -73,18 +32,6 @@ std::vector<TopicPartition> Sorted(std::vector<TopicPartition> v) {
 }
 
 }  // namespace
-
-GroupError GroupErrorOf(const absl::Status& status) {
-  auto payload = status.GetPayload(kGroupErrorPayload);
-  if (!payload.has_value()) return GroupError::kNone;
-  for (GroupError e :
-       {GroupError::kRebalanceInProgress, GroupError::kUnknownMemberId,
-        GroupError::kIllegalGeneration, GroupError::kFencedInstanceId,
-        GroupError::kNonEmptyGroup, GroupError::kInconsistentGroupProtocol}) {
-    if (*payload == ErrorName(e)) return e;
-  }
-  return GroupError::kNone;
-}
 
 // One group's state. Every method requires `mu`.
 class GroupCoordinator::Group {

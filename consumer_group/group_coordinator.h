@@ -63,6 +63,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "consumer_group/group_errors.h"
 #include "consumer_group/offset_store.h"
 #include "runnel/assignor.h"
 #include "runnel/broker.h"
@@ -72,20 +73,6 @@
 #include "util/mutex.h"
 
 namespace runnel {
-
-// Kafka's group error codes, as the payload of a coordinator error.
-enum class GroupError {
-  kNone,
-  kRebalanceInProgress,
-  kUnknownMemberId,
-  kIllegalGeneration,
-  kFencedInstanceId,
-  kNonEmptyGroup,
-  kInconsistentGroupProtocol,
-};
-inline constexpr char kGroupErrorPayload[] = "runnel.kafka_group_error";
-// The GroupError of a coordinator status (kNone for others).
-GroupError GroupErrorOf(const absl::Status& status);
 
 struct JoinGroupRequest {
   std::string group_id;
