@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "consumer/assigned_partition.h"
 #include "consumer/topic_pattern.h"
 #include "consumer_group/group_coordinator.h"
 #include "consumer_group/offset_store.h"
@@ -144,7 +145,7 @@ Consumer::~Consumer() { Close().IgnoreError(); }
 
 Consumer::Assigned* Consumer::Find(const TopicPartition& tp) {
   for (auto& a : assigned_) {
-    if (a->tp == tp) return a.get();
+    if (a != nullptr && a->tp == tp) return a.get();  // null: moved on
   }
   return nullptr;
 }
@@ -167,16 +168,25 @@ absl::Status Consumer::SetAssignment(
     absl::StatusOr<std::shared_ptr<Partition>> p =
         broker_->GetPartition(tp.topic, tp.partition);
     if (!p.ok()) return p.status();
-    auto a = std::make_unique<Assigned>();
-    a->tp = tp;
-    a->partition = *std::move(p);
-    if (Assigned* old = Find(tp)) {  // keep position and pause
-      a->position = old->position;
-      a->paused = old->paused;
+    std::unique_ptr<Assigned> a;
+    for (auto& old : assigned_) {  // kept: position, pause, fetched records
+      if (old != nullptr && old->tp == tp && old->partition == *p) {
+        a = std::move(old);
+        break;
+      }
+    }
+    if (a == nullptr) {
+      a = std::make_unique<Assigned>(tp, *std::move(p), options_.client_id);
+      if (Assigned* old = Find(tp)) {  // the topic was re-created
+        a->position = old->position;
+        a->paused = old->paused;
+      }
     }
     next.push_back(std::move(a));
   }
-  for (auto& a : assigned_) a->partition->RemoveNotifier(&notifier_);
+  for (auto& a : assigned_) {
+    if (a != nullptr) a->partition->RemoveNotifier(&notifier_);
+  }
   assigned_ = std::move(next);
   for (auto& a : assigned_) a->partition->AddNotifier(&notifier_);
   next_fetch_ = 0;
@@ -253,10 +263,10 @@ ConsumerGroupMetadata Consumer::GroupMetadata() const {
 absl::Status Consumer::ResetPosition(Assigned& a) {
   switch (options_.auto_offset_reset) {
     case OffsetReset::kEarliest:
-      a.position = a.partition->log_start_offset();
+      a.SetPosition(a.partition->log_start_offset());
       return absl::OkStatus();
     case OffsetReset::kLatest:
-      a.position = a.partition->high_watermark();
+      a.SetPosition(a.partition->high_watermark());
       return absl::OkStatus();
     case OffsetReset::kNone:
       break;
@@ -272,68 +282,58 @@ absl::Status Consumer::InitPosition(Assigned& a) {
     std::optional<OffsetAndMetadata> committed =
         store_->Committed(options_.group_id, a.tp);
     if (committed && committed->offset >= 0) {
-      a.position = committed->offset;
+      a.SetPosition(committed->offset);
       return absl::OkStatus();
     }
   }
   return ResetPosition(a);
 }
 
+namespace {
+
+// Reads at most this much per fetch, whatever max.partition.fetch.bytes
+// allows: the Log CRC-checks what it returns, and a fetch that fits in the
+// L2 cache is still there when its records are decoded (8 MiB fetches
+// decoded ~25% slower). Refilling more often costs one index lookup per
+// ~2,000 records of 100 B.
+constexpr size_t kMaxFetchChunk = size_t{256} << 10;
+
+}  // namespace
+
 absl::Status Consumer::FetchInto(Assigned& a, int max_records,
                                  ConsumerRecords* out) {
   if (absl::Status s = InitPosition(a); !s.ok()) return s;
-  absl::StatusOr<FetchResult> fetched =
-      a.partition->Fetch(*a.position, options_.max_partition_fetch_bytes);
-  if (absl::IsOutOfRange(fetched.status())) {
-    // Out of the log (retention, truncation): reset as Kafka does.
-    if (absl::Status s = ResetPosition(a); !s.ok()) return s;
-    fetched =
-        a.partition->Fetch(*a.position, options_.max_partition_fetch_bytes);
-  }
-  if (!fetched.ok()) return fetched.status();
-  if (fetched->read.batches.empty()) return absl::OkStatus();
-  // Room for every record these batches can add (headers only, no CRC).
-  size_t room = 0;
-  for (absl::string_view bytes : fetched->read.batches) {
-    absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(bytes);
-    if (header.ok()) room += static_cast<size_t>(header->record_count);
-  }
-  out->records_.reserve(out->records_.size() +
-                        std::min(room, static_cast<size_t>(max_records)));
-  out->topics_.push_back(a.tp.topic);
-  const absl::string_view topic = out->topics_.back();
-  DecodeOptions decode;
-  decode.verify_crc = false;  // Log::Read checked every batch it returned
-  int taken = 0;
-  for (absl::string_view bytes : fetched->read.batches) {
-    auto batch = std::make_unique<DecodedBatch>();
-    if (absl::Status s = batch->DecodeInto(bytes, decode); !s.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("consumer ", options_.client_id, ": ", a.tp.ToString(),
-                       " at offset ", *a.position, ": ", s.message()));
-    }
-    const RecordBatchHeader& header = batch->header();
-    int64_t next = *a.position;
-    if (!header.is_control) {
-      for (const RecordView& r : batch->records()) {
-        if (r.offset < *a.position) continue;
-        if (taken == max_records) break;
-        out->records_.push_back(
-            ToConsumerRecord(topic, a.tp.partition, header, r));
-        ++taken;
-        next = r.offset + 1;
+  // Twice at most: a buffer may run out without a record (its last batch
+  // had just been handed out, or held only control records).
+  const size_t fetch_bytes =
+      std::min(options_.max_partition_fetch_bytes, kMaxFetchChunk);
+  for (int round = 0; round < 2; ++round) {
+    if (a.buffer.position() != *a.position) a.buffer.Clear();
+    if (a.buffer.empty()) {
+      absl::StatusOr<FetchResult> fetched =
+          a.partition->Fetch(*a.position, fetch_bytes);
+      if (absl::IsOutOfRange(fetched.status())) {
+        // Out of the log (retention, truncation): reset as Kafka does.
+        if (absl::Status s = ResetPosition(a); !s.ok()) return s;
+        fetched = a.partition->Fetch(*a.position, fetch_bytes);
       }
+      if (!fetched.ok()) return fetched.status();
+      if (fetched->read.batches.empty()) return absl::OkStatus();
+      a.buffer.Reset(*std::move(fetched), *a.position);
     }
-    // A fully read batch moves past its last offset (compaction gaps,
-    // control records).
-    if (taken < max_records || next > header.last_offset()) {
-      next = std::max(next, header.last_offset() + 1);
+    if (out->topics_.empty() || out->topics_.back() != a.tp.topic) {
+      out->topics_.push_back(a.tp.topic);
     }
-    a.position = std::max(*a.position, next);
-    out->batches_.push_back(std::move(batch));
-    if (taken == max_records) break;
+    const size_t before = out->records_.size();
+    out->records_.reserve(before + std::min(static_cast<size_t>(max_records),
+                                            a.buffer.RecordsLeftBound()));
+    const absl::Status taken =
+        a.buffer.Take(max_records, out->topics_.back(), out);
+    // Past what was handed out, or up to the bad batch (Seek past it).
+    a.position = std::max(*a.position, a.buffer.position());
+    if (!taken.ok()) return taken;
+    if (out->records_.size() > before || !a.buffer.empty()) break;
   }
-  for (auto& pin : fetched->read.pins) out->pins_.push_back(std::move(pin));
   return absl::OkStatus();
 }
 
@@ -360,16 +360,20 @@ absl::StatusOr<ConsumerRecords> Consumer::Poll(absl::Duration timeout) {
     }
     ConsumerRecords records;
     int left = options_.max_poll_records;
+    bool moved = false;  // a position moved past records not returned
     const size_t n = assigned_.size();
     for (size_t i = 0; i < n && left > 0; ++i) {
       Assigned& a = *assigned_[(next_fetch_ + i) % n];
       if (a.paused) continue;
       const size_t before = records.count();
+      const std::optional<int64_t> was = a.position;
       if (absl::Status s = FetchInto(a, left, &records); !s.ok()) return s;
       left -= static_cast<int>(records.count() - before);
+      moved |= records.count() == before && a.position != was;
     }
     if (n > 0) next_fetch_ = (next_fetch_ + 1) % n;
     if (!records.empty()) return records;
+    if (moved) continue;  // only control batches or gaps: read on
     const absl::Time now = absl::Now();
     if (now >= deadline) return records;
     if (options_.poll_spin > absl::ZeroDuration()) {
@@ -414,7 +418,7 @@ absl::Status Consumer::Seek(const TopicPartition& tp, int64_t offset) {
         absl::StrCat("consumer ", options_.client_id, ": seek of ",
                      tp.ToString(), " to negative offset ", offset));
   }
-  (*a)->position = offset;  // out of range: reset at the next Poll
+  (*a)->SetPosition(offset);  // out of range: reset at the next Poll
   return absl::OkStatus();
 }
 
@@ -425,7 +429,7 @@ absl::Status Consumer::SeekToBeginning(
   for (const TopicPartition& tp : partitions) {
     absl::StatusOr<Assigned*> a = FindAssigned(tp);
     if (!a.ok()) return a.status();
-    (*a)->position = (*a)->partition->log_start_offset();
+    (*a)->SetPosition((*a)->partition->log_start_offset());
   }
   return absl::OkStatus();
 }
@@ -436,7 +440,7 @@ absl::Status Consumer::SeekToEnd(absl::Span<const TopicPartition> partitions) {
   for (const TopicPartition& tp : partitions) {
     absl::StatusOr<Assigned*> a = FindAssigned(tp);
     if (!a.ok()) return a.status();
-    (*a)->position = (*a)->partition->high_watermark();
+    (*a)->SetPosition((*a)->partition->high_watermark());
   }
   return absl::OkStatus();
 }

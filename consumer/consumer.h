@@ -147,6 +147,10 @@ struct ConsumerOptions {
       const ConsumerOptions& defaults);
 };
 
+namespace internal {
+class FetchBuffer;
+}  // namespace internal
+
 // One record (Kafka's ConsumerRecord); views valid while the
 // ConsumerRecords holding it lives.
 struct ConsumerRecord {
@@ -184,10 +188,14 @@ class ConsumerRecords {
 
  private:
   friend class Consumer;
+  friend class internal::FetchBuffer;
   std::vector<ConsumerRecord> records_;
   std::deque<std::string> topics_;  // what records' topic views point to
-  std::vector<std::shared_ptr<const void>> pins_;
-  std::vector<std::unique_ptr<DecodedBatch>> batches_;
+  std::vector<std::shared_ptr<const void>> pins_;  // mapped segments
+  std::vector<RecordBatchView> views_;             // decompressed records
+  // Records' headers; a chunk never grows past its capacity, so spans
+  // into it stay valid.
+  std::vector<std::vector<RecordHeaderView>> header_chunks_;
 };
 
 using CommitCallback = absl::AnyInvocable<void(absl::Status)>;
@@ -311,12 +319,8 @@ class Consumer {
       GroupMembershipOperation membership = GroupMembershipOperation::kDefault);
 
  private:
-  struct Assigned {
-    TopicPartition tp;
-    std::shared_ptr<Partition> partition;
-    std::optional<int64_t> position;
-    bool paused = false;
-  };
+  // An assigned partition (consumer/assigned_partition.h).
+  struct Assigned;
   class UseGuard;
   // Where the consumer is in its group's protocol.
   enum class GroupPhase { kNone, kJoinNeeded, kAwaitingAssignment, kStable };

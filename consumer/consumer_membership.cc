@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "consumer/assigned_partition.h"
 #include "consumer_group/group_coordinator.h"
 #include "runnel/consumer.h"
 

@@ -350,6 +350,10 @@ class RecordIterator {
   // Fills *record and returns true, or returns false at the end or on error
   // (then status() is not OK).
   bool Next(RecordView* record);
+  // Fills out[0..n) with the next n <= out.size() records and returns n,
+  // fewer at the end or on error (then status() is not OK). Faster than
+  // calling Next n times. Header spans are valid until the next call.
+  size_t NextMany(absl::Span<RecordView> out);
   const absl::Status& status() const { return status_; }
 
  private:

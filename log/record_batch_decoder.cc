@@ -4,6 +4,7 @@
 // Every length, count and varint read from the batch is checked against the
 // bytes actually present before it is used; errors are built out of line so
 // the per-record path stays small.
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <utility>
@@ -79,10 +80,10 @@ ABSL_ATTRIBUTE_NOINLINE absl::Status LengthError(const RecordBatchHeader& h,
 
 // Reads a length-prefixed byte string that must end by `end`. -1 means null
 // when `nullable`.
-inline absl::Status ReadBytes(const RecordBatchHeader& h, const Section& s,
-                              int32_t index, const char** p, const char* end,
-                              absl::string_view field, bool nullable,
-                              std::optional<absl::string_view>* out) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status ReadBytes(
+    const RecordBatchHeader& h, const Section& s, int32_t index, const char** p,
+    const char* end, absl::string_view field, bool nullable,
+    std::optional<absl::string_view>* out) {
   const char* at = *p;
   int32_t length;
   VarintStatus vs = internal::DecodeVarint(p, end, &length);
@@ -106,11 +107,10 @@ inline absl::Status ReadBytes(const RecordBatchHeader& h, const Section& s,
 // Appends its headers to *headers and stores their count in
 // out->headers.size() with a null data pointer; the caller points the span
 // at the right place in *headers once no more reallocation can happen.
-inline absl::Status ParseRecord(const RecordBatchHeader& h, const Section& s,
-                                int32_t index, const char** pos,
-                                int64_t* prev_offset_delta,
-                                std::vector<RecordHeaderView>* headers,
-                                RecordView* out) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status ParseRecord(
+    const RecordBatchHeader& h, const Section& s, int32_t index,
+    const char** pos, int64_t* prev_offset_delta,
+    std::vector<RecordHeaderView>* headers, RecordView* out) {
   const char* p = *pos;
   int32_t length;
   VarintStatus vs = internal::DecodeVarint(&p, s.end, &length);
@@ -209,6 +209,70 @@ inline absl::Status ParseRecord(const RecordBatchHeader& h, const Section& s,
   *prev_offset_delta = offset_delta;
   *pos = end;
   return absl::OkStatus();
+}
+
+// The common case of ParseRecord without building a Status: a record
+// without headers whose every field is sound. Returns false, changing
+// nothing, on anything else; ParseRecord then parses it again and says
+// exactly what is wrong (or handles its headers).
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool ParseSimpleRecord(
+    const RecordBatchHeader& h, const char* section_end, const char** pos,
+    int64_t* prev_offset_delta, RecordView* out) {
+  using internal::DecodeVarint;
+  using internal::DecodeVarlong;
+  constexpr VarintStatus kOk = VarintStatus::kOk;
+  const char* p = *pos;
+  int32_t length;
+  if (DecodeVarint(&p, section_end, &length) != kOk ||
+      length < static_cast<int32_t>(format::kMinRecordBodySize) ||
+      length > section_end - p || *p != 0) {
+    return false;
+  }
+  const char* end = p + length;
+  ++p;  // attributes: 0
+  int64_t timestamp_delta;
+  int32_t offset_delta;
+  int32_t key_length;
+  int32_t value_length;
+  if (DecodeVarlong(&p, end, &timestamp_delta) != kOk ||
+      DecodeVarint(&p, end, &offset_delta) != kOk ||
+      offset_delta <= *prev_offset_delta ||
+      offset_delta > h.last_offset_delta ||
+      DecodeVarint(&p, end, &key_length) != kOk ||
+      key_length < format::kNullLength || key_length > end - p) {
+    return false;
+  }
+  const char* key = p;
+  if (key_length > 0) p += key_length;
+  if (DecodeVarint(&p, end, &value_length) != kOk ||
+      value_length < format::kNullLength || value_length > end - p) {
+    return false;
+  }
+  const char* value = p;
+  if (value_length > 0) p += value_length;
+  // No headers (a 0 count byte), and the record ends right there.
+  if (end - p != 1 || *p != 0) return false;
+  int64_t timestamp = h.max_timestamp;  // Kafka's rule for LogAppendTime
+  if (h.timestamp_type != TimestampType::kLogAppendTime &&
+      __builtin_add_overflow(h.base_timestamp, timestamp_delta, &timestamp)) {
+    return false;
+  }
+  out->offset = h.base_offset + offset_delta;
+  out->timestamp = timestamp;
+  if (key_length < 0) {
+    out->key.reset();
+  } else {
+    out->key.emplace(key, static_cast<size_t>(key_length));
+  }
+  if (value_length < 0) {
+    out->value.reset();
+  } else {
+    out->value.emplace(value, static_cast<size_t>(value_length));
+  }
+  out->headers = absl::Span<const RecordHeaderView>();
+  *prev_offset_delta = offset_delta;
+  *pos = end;
+  return true;
 }
 
 ABSL_ATTRIBUTE_NOINLINE absl::Status MissingRecordsError(
@@ -417,6 +481,10 @@ bool RecordIterator::Next(RecordView* record) {
     status_ = MissingRecordsError(h, index_);
     return false;
   }
+  if (ParseSimpleRecord(h, s.end, &pos_, &prev_offset_delta_, record)) {
+    ++index_;
+    return true;
+  }
   headers_.clear();
   status_ =
       ParseRecord(h, s, index_, &pos_, &prev_offset_delta_, &headers_, record);
@@ -424,6 +492,51 @@ bool RecordIterator::Next(RecordView* record) {
   record->headers = absl::Span<const RecordHeaderView>(headers_);
   ++index_;
   return true;
+}
+
+size_t RecordIterator::NextMany(absl::Span<RecordView> out) {
+  if (!status_.ok()) return 0;
+  const RecordBatchHeader& h = batch_->header();
+  const Section s = SectionOf(*batch_);
+  const size_t n =
+      std::min(out.size(), static_cast<size_t>(h.record_count - index_));
+  size_t i = 0;
+  // The fast loop: records without headers, all sound.
+  while (i < n &&
+         ParseSimpleRecord(h, s.end, &pos_, &prev_offset_delta_, &out[i])) {
+    ++i;
+  }
+  index_ += static_cast<int32_t>(i);
+  if (i == n) {
+    if (i < out.size() && pos_ != s.end) {
+      status_ = TrailingRecordBytesError(h, s, pos_);
+    }
+    return i;
+  }
+  // The rest one by one: headers, or an error to describe.
+  headers_.clear();
+  size_t with_headers = i;
+  for (; i < n; ++i) {
+    if (pos_ == s.end) {
+      status_ = MissingRecordsError(h, index_);
+      break;
+    }
+    status_ = ParseRecord(h, s, index_, &pos_, &prev_offset_delta_, &headers_,
+                          &out[i]);
+    if (!status_.ok()) break;
+    ++index_;
+  }
+  // headers_ no longer grows: point each span into it.
+  const RecordHeaderView* next = headers_.data();
+  for (size_t j = with_headers; j < i; ++j) {
+    out[j].headers =
+        absl::Span<const RecordHeaderView>(next, out[j].headers.size());
+    next += out[j].headers.size();
+  }
+  if (status_.ok() && i == n && i < out.size() && pos_ != s.end) {
+    status_ = TrailingRecordBytesError(h, s, pos_);
+  }
+  return i;
 }
 
 absl::StatusOr<DecodedBatch> DecodedBatch::Decode(
@@ -452,8 +565,12 @@ absl::Status DecodedBatch::DecodeInto(absl::string_view bytes,
         status = MissingRecordsError(h, i);
         break;
       }
-      status = ParseRecord(h, s, i, &pos, &prev_offset_delta, &headers_,
-                           &records_[static_cast<size_t>(i)]);
+      RecordView* record = &records_[static_cast<size_t>(i)];
+      if (ParseSimpleRecord(h, s.end, &pos, &prev_offset_delta, record)) {
+        continue;
+      }
+      status =
+          ParseRecord(h, s, i, &pos, &prev_offset_delta, &headers_, record);
     }
     if (status.ok() && pos != s.end) {
       status = TrailingRecordBytesError(h, s, pos);

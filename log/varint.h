@@ -110,6 +110,13 @@ inline VarintStatus DecodeUnsignedVarint(const char** p, const char* end,
     *p += 1;
     return VarintStatus::kOk;
   }
+  // Two bytes (lengths and deltas below 8192): the second must be
+  // non-zero (canonical) and final.
+  if (limit - in >= 2 && in[1] < 0x80 && in[1] != 0) {
+    *value = static_cast<U>(in[0] & 0x7f) | (static_cast<U>(in[1]) << 7);
+    *p += 2;
+    return VarintStatus::kOk;
+  }
   U result = 0;
   for (int i = 0; i < kMaxBytes; ++i) {
     if (in + i >= limit) return VarintStatus::kTruncated;
