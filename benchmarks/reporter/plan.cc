@@ -191,8 +191,9 @@ Workload Consume() {
                             "BM_Consume_RunnelConsumer/max_poll_records:100000",
                             "Consumer::Poll(0) to the end, records as views "
                             "(max.poll.records 100,000); 20 passes")),
-          Runnel(kConsumer, "BM_Consume_RunnelConsumer/max_poll_records:500",
-                 "the same with Kafka's default max.poll.records (500)"),
+          ManyPasses(Runnel(
+              kConsumer, "BM_Consume_RunnelConsumer/max_poll_records:500",
+              "the same with Kafka's default max.poll.records (500)")),
           ManyPasses(Runnel(kLog, "BM_Read_RunnelLog/prefaulted",
                             "Log::Read, 1 MiB per call, over a mapped log "
                             "(whole batches); 20 passes")),
