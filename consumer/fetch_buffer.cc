@@ -123,17 +123,10 @@ absl::Status FetchBuffer::Take(int max_records, absl::string_view topic,
       const RecordView& r = run[i];
       if (r.offset < position_) continue;  // before the fetch position
       ConsumerRecord& record = out->records_.emplace_back();
-      record.topic = topic;
-      record.partition = partition_;
-      record.offset = r.offset;
-      record.timestamp = r.timestamp;
-      record.timestamp_type = header.timestamp_type;
-      record.key = r.key;
-      record.value = r.value;
-      if (!r.headers.empty()) {
+      FillConsumerRecord(topic, partition_, header, r, &record);
+      if (!r.headers.empty()) {  // r's headers live until the next run
         record.headers = KeepHeaders(r.headers, &out->header_chunks_);
       }
-      record.leader_epoch = header.partition_leader_epoch;
       position_ = r.offset + 1;
       ++taken;
     }

@@ -3,6 +3,7 @@
 // Offset-range reads for stream engines: exactly [from, until) of one
 // partition, without a group or a consumer (Spark's "direct approach").
 #include "absl/strings/str_cat.h"
+#include "consumer/fetch_buffer.h"
 #include "runnel/consumer.h"
 
 namespace runnel {
@@ -11,15 +12,7 @@ ConsumerRecord ToConsumerRecord(absl::string_view topic, int32_t partition,
                                 const RecordBatchHeader& header,
                                 const RecordView& r) {
   ConsumerRecord record;
-  record.topic = topic;
-  record.partition = partition;
-  record.offset = r.offset;
-  record.timestamp = r.timestamp;
-  record.timestamp_type = header.timestamp_type;
-  record.key = r.key;
-  record.value = r.value;
-  record.headers = r.headers;
-  record.leader_epoch = header.partition_leader_epoch;
+  internal::FillConsumerRecord(topic, partition, header, r, &record);
   return record;
 }
 
