@@ -99,24 +99,48 @@ int32_t DefaultPartitioner::RandomPartition(int32_t num_partitions,
   return pick >= avoid ? pick + 1 : pick;
 }
 
+std::atomic<int32_t>* DefaultPartitioner::FindSticky(
+    absl::string_view topic) const {
+  const StickyTable* table = table_.load(std::memory_order_acquire);
+  if (table == nullptr) return nullptr;
+  auto it = table->find(topic);
+  return it != table->end() ? it->second : nullptr;
+}
+
+int32_t DefaultPartitioner::AddSticky(absl::string_view topic,
+                                      int32_t partition) {
+  cells_.push_back(std::make_unique<std::atomic<int32_t>>(partition));
+  const StickyTable* table = table_.load(std::memory_order_relaxed);
+  auto copy = table != nullptr ? std::make_unique<StickyTable>(*table)
+                               : std::make_unique<StickyTable>();
+  copy->emplace(std::string(topic), cells_.back().get());
+  table_.store(copy.get(), std::memory_order_release);
+  tables_.push_back(std::move(copy));
+  return partition;
+}
+
 int32_t DefaultPartitioner::Partition(absl::string_view topic,
                                       std::optional<absl::string_view> key,
                                       int32_t num_partitions) {
   if (num_partitions < 1) return 0;
   if (key.has_value()) return KafkaKeyPartition(*key, num_partitions);
+  if (num_partitions == 1) return 0;  // no choice to make
 
-  MutexLock lock(&mu_);
-  auto it = sticky_.find(topic);
-  if (it == sticky_.end()) {
-    it = sticky_
-             .emplace(std::string(topic),
-                      RandomPartition(num_partitions, /*avoid=*/-1))
-             .first;
-  } else if (it->second >= num_partitions) {
-    // The topic has fewer partitions than when the sticky one was chosen.
-    it->second = RandomPartition(num_partitions, /*avoid=*/-1);
+  if (std::atomic<int32_t>* sticky = FindSticky(topic); sticky != nullptr) {
+    const int32_t p = sticky->load(std::memory_order_relaxed);
+    if (p < num_partitions) return p;  // the usual case: no lock
   }
-  return it->second;
+  MutexLock lock(&mu_);
+  std::atomic<int32_t>* sticky = FindSticky(topic);
+  if (sticky == nullptr) {
+    return AddSticky(topic, RandomPartition(num_partitions, /*avoid=*/-1));
+  }
+  if (sticky->load(std::memory_order_relaxed) >= num_partitions) {
+    // The topic has fewer partitions than when the sticky one was chosen.
+    sticky->store(RandomPartition(num_partitions, /*avoid=*/-1),
+                  std::memory_order_relaxed);
+  }
+  return sticky->load(std::memory_order_relaxed);
 }
 
 void DefaultPartitioner::OnNewBatch(absl::string_view topic,
@@ -124,17 +148,18 @@ void DefaultPartitioner::OnNewBatch(absl::string_view topic,
                                     int32_t previous_partition) {
   if (num_partitions < 1) return;
   MutexLock lock(&mu_);
-  auto it = sticky_.find(topic);
-  if (it == sticky_.end()) {
-    sticky_.emplace(std::string(topic),
-                    RandomPartition(num_partitions, previous_partition));
+  std::atomic<int32_t>* sticky = FindSticky(topic);
+  if (sticky == nullptr) {
+    AddSticky(topic, RandomPartition(num_partitions, previous_partition));
     return;
   }
   // Only the sealing of the current sticky partition's batch moves it; a
   // report about an older partition (another thread already switched) or an
   // out-of-range sticky partition is handled without a second switch.
-  if (it->second == previous_partition || it->second >= num_partitions) {
-    it->second = RandomPartition(num_partitions, previous_partition);
+  const int32_t current = sticky->load(std::memory_order_relaxed);
+  if (current == previous_partition || current >= num_partitions) {
+    sticky->store(RandomPartition(num_partitions, previous_partition),
+                  std::memory_order_relaxed);
   }
 }
 

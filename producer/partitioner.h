@@ -29,11 +29,13 @@
 #ifndef RUNNEL_PRODUCER_PARTITIONER_H_
 #define RUNNEL_PRODUCER_PARTITIONER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -89,8 +91,9 @@ class Partitioner {
 // partition moves once, not once per thread. If the partition count drops
 // below the sticky partition (Kafka never shrinks topics), a new one is drawn.
 //
-// Thread-safe: one lock guards the per-topic state (a hash lookup; no
-// allocation except the first time a topic is seen).
+// Thread-safe. Partition takes no lock once a topic is known (it reads a
+// published table of per-topic atomics; none at all with one partition);
+// OnNewBatch and a topic's first record take one lock.
 class DefaultPartitioner final : public Partitioner {
  public:
   // Random choices seeded from the system's entropy.
@@ -110,10 +113,25 @@ class DefaultPartitioner final : public Partitioner {
   int32_t RandomPartition(int32_t num_partitions, int32_t avoid)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
+  // Topic -> its current sticky partition, written only under mu_.
+  using StickyTable = absl::flat_hash_map<std::string, std::atomic<int32_t>*>;
+
+  // The topic's sticky partition, or null if the topic is new (no lock).
+  std::atomic<int32_t>* FindSticky(absl::string_view topic) const;
+  // Adds a new topic with sticky partition `partition`, publishing a new
+  // table; returns `partition`.
+  int32_t AddSticky(absl::string_view topic, int32_t partition)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   Mutex mu_;
   std::mt19937_64 rng_ ABSL_GUARDED_BY(mu_);
-  // Topic -> its current sticky partition.
-  absl::flat_hash_map<std::string, int32_t> sticky_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<std::atomic<int32_t>>> cells_
+      ABSL_GUARDED_BY(mu_);
+  // Published copies of the topic -> cell map, newest in table_; kept until
+  // the partitioner dies (a reader may still hold an older one). One per
+  // topic ever seen.
+  std::atomic<const StickyTable*> table_{nullptr};
+  std::vector<std::unique_ptr<const StickyTable>> tables_ ABSL_GUARDED_BY(mu_);
 };
 
 // Kafka's RoundRobinPartitioner: records, keyed or not, cycle over the
