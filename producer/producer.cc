@@ -86,15 +86,28 @@ Producer::Producer(Broker* broker, ProducerOptions options)
 
 Producer::~Producer() { Close().IgnoreError(); }
 
+absl::StatusOr<const Producer::TopicView*> Producer::FindTopic(
+    absl::string_view topic, int32_t min_partitions) {
+  if (const TopicTable* table = topic_table_.load(std::memory_order_acquire)) {
+    auto it = table->find(topic);
+    if (it != table->end() && !it->second->state->stale.load() &&
+        static_cast<int32_t>(it->second->queues.size()) >= min_partitions) {
+      return it->second;
+    }
+  }
+  return RefreshTopic(topic, min_partitions);
+}
+
 // The topic's state, created or refreshed from the broker when it is new,
-// stale (a partition was deleted) or has fewer than `min_partitions`.
-absl::StatusOr<Producer::TopicState*> Producer::FindTopic(
+// stale (a partition was deleted) or has fewer than `min_partitions`; a new
+// view is published when its partitions or max.message.bytes changed.
+absl::StatusOr<const Producer::TopicView*> Producer::RefreshTopic(
     absl::string_view topic, int32_t min_partitions) {
   MutexLock lock(&mu_);
   auto it = topics_.find(topic);
   if (it != topics_.end() && !it->second->stale.load() &&
       static_cast<int32_t>(it->second->queues.size()) >= min_partitions) {
-    return it->second.get();
+    return it->second->view;  // another Send refreshed it meanwhile
   }
   absl::StatusOr<TopicInfo> info = broker_->GetTopic(topic);
   if (!info.ok()) return info.status();
@@ -104,7 +117,6 @@ absl::StatusOr<Producer::TopicState*> Producer::FindTopic(
     it = topics_.emplace(state->name, std::move(state)).first;
   }
   TopicState& state = *it->second;
-  state.max_message_bytes = info->config.max_message_bytes;
   for (size_t p = 0; p < info->partitions.size(); ++p) {
     if (p == state.queues.size()) {
       state.queues.push_back(std::make_unique<PartitionQueue>(
@@ -116,7 +128,28 @@ absl::StatusOr<Producer::TopicState*> Producer::FindTopic(
     queue.min_insync_replicas = info->config.min_insync_replicas;
   }
   state.stale.store(false);
-  return &state;
+  const size_t partitions = info->partitions.size();
+  const size_t max_message_bytes =
+      static_cast<size_t>(info->config.max_message_bytes);
+  if (state.view != nullptr && state.view->queues.size() == partitions &&
+      state.view->max_message_bytes == max_message_bytes) {
+    return state.view;
+  }
+  auto view = std::make_unique<TopicView>();
+  view->state = &state;
+  view->max_message_bytes = max_message_bytes;
+  for (size_t p = 0; p < partitions; ++p) {
+    view->queues.push_back(state.queues[p].get());
+  }
+  state.view = view.get();
+  views_.push_back(std::move(view));
+  const TopicTable* old = topic_table_.load(std::memory_order_relaxed);
+  auto table = old != nullptr ? std::make_unique<TopicTable>(*old)
+                              : std::make_unique<TopicTable>();
+  (*table)[state.name] = state.view;
+  topic_table_.store(table.get(), std::memory_order_release);
+  tables_.push_back(std::move(table));
+  return state.view;
 }
 
 absl::StatusOr<int32_t> Producer::ChoosePartition(const ProducerRecord& record,
@@ -140,41 +173,74 @@ absl::StatusOr<int32_t> Producer::ChoosePartition(const ProducerRecord& record,
   return p;
 }
 
+bool Producer::TryAcquireMemory(size_t bytes) {
+  size_t used = memory_used_.load();
+  while (used + bytes <= options_.buffer_memory) {
+    if (memory_used_.compare_exchange_weak(used, used + bytes)) return true;
+  }
+  return false;
+}
+
 absl::Status Producer::AcquireMemory(size_t bytes) {
   if (bytes > options_.buffer_memory) {
     return absl::InvalidArgumentError(absl::StrCat(
         "producer ", options_.client_id, ": a record of ", bytes,
         " bytes is larger than buffer.memory (", options_.buffer_memory, ")"));
   }
+  if (TryAcquireMemory(bytes)) return absl::OkStatus();  // the usual case
+  // Full: wait. Counting this Send in memory_waiters_ before looking again
+  // (both sequentially consistent) means a ReleaseMemory either sees the
+  // waiter and signals under memory_mu_, or freed its bytes before the look.
   MutexLock lock(&memory_mu_);
-  if (memory_used_ + bytes <= options_.buffer_memory) {  // the usual case:
-    memory_used_ += bytes;                               // no clock read
-    return absl::OkStatus();
-  }
+  memory_waiters_.fetch_add(1);
+  absl::Status result;
   const absl::Time deadline = absl::Now() + options_.max_block;
-  while (memory_used_ + bytes > options_.buffer_memory) {
+  while (!TryAcquireMemory(bytes)) {
     if (closed_.load()) {
-      return absl::FailedPreconditionError(
+      result = absl::FailedPreconditionError(
           absl::StrCat("producer ", options_.client_id, " is closed"));
+      break;
     }
     const absl::Duration left = deadline - absl::Now();
     if (left <= absl::ZeroDuration()) {
-      return absl::DeadlineExceededError(absl::StrCat(
+      result = absl::DeadlineExceededError(absl::StrCat(
           "producer ", options_.client_id, ": buffer.memory (",
           options_.buffer_memory, " bytes) stayed full for max.block.ms (",
           absl::ToInt64Milliseconds(options_.max_block), " ms)"));
+      break;
     }
     memory_freed_.WaitWithTimeout(&memory_mu_, left);
   }
-  memory_used_ += bytes;
-  return absl::OkStatus();
+  memory_waiters_.fetch_sub(1);
+  return result;
 }
 
 void Producer::ReleaseMemory(size_t bytes) {
   if (bytes == 0) return;
+  memory_used_.fetch_sub(bytes);
+  if (memory_waiters_.load() == 0) return;
   MutexLock lock(&memory_mu_);
-  memory_used_ -= bytes;
   memory_freed_.SignalAll();
+}
+
+std::unique_ptr<char[]> Producer::TakeBuffer(size_t capacity) {
+  if (capacity == options_.batch_size) {
+    MutexLock lock(&pool_mu_);
+    if (!free_buffers_.empty()) {
+      std::unique_ptr<char[]> buffer = std::move(free_buffers_.back());
+      free_buffers_.pop_back();
+      return buffer;
+    }
+  }
+  return std::unique_ptr<char[]>(new char[capacity]);  // not zero-filled
+}
+
+void Producer::RecycleBuffer(std::unique_ptr<char[]> buffer, size_t capacity) {
+  if (buffer == nullptr || capacity != options_.batch_size) return;
+  MutexLock lock(&pool_mu_);
+  if ((free_buffers_.size() + 1) * capacity <= options_.buffer_memory) {
+    free_buffers_.push_back(std::move(buffer));
+  }
 }
 
 std::unique_ptr<Producer::Batch> Producer::NewBatch(PartitionQueue& queue,
@@ -188,7 +254,7 @@ std::unique_ptr<Producer::Batch> Producer::NewBatch(PartitionQueue& queue,
   }
   batch->created = clock_->Now();
   batch->capacity = std::max(options_.batch_size, reserve);
-  batch->buffer.reset(new char[batch->capacity]);  // not zero-filled
+  batch->buffer = TakeBuffer(batch->capacity);
   RecordBatchOptions options;
   options.compression = options_.compression;
   if (producer_id_ >= 0) {
@@ -196,17 +262,14 @@ std::unique_ptr<Producer::Batch> Producer::NewBatch(PartitionQueue& queue,
     options.producer_epoch = 0;
     options.base_sequence = queue.next_sequence;
   }
-  batch->builder = std::make_unique<RecordBatchBuilder>(
-      options, absl::MakeSpan(batch->buffer.get(), batch->capacity));
+  batch->builder.emplace(options,
+                         absl::MakeSpan(batch->buffer.get(), batch->capacity));
   return batch;
 }
 
 void Producer::SealOpen(PartitionQueue& queue) {
   queue.mu.AssertHeld();
   std::unique_ptr<Batch> batch = std::move(queue.open);
-  batch->seal_error = batch->builder->Finish().status();
-  batch->size = batch->builder->size_bytes();
-  batch->builder.reset();
   // The next batch's base sequence follows this one's records.
   queue.next_sequence = static_cast<int32_t>(
       (int64_t{queue.next_sequence} + batch->records) & 0x7fffffff);
@@ -215,7 +278,7 @@ void Producer::SealOpen(PartitionQueue& queue) {
 
 absl::Status Producer::AppendToQueue(PartitionQueue& queue,
                                      const ProducerRecord& record,
-                                     int64_t timestamp, SendCallback callback,
+                                     int64_t timestamp, SendCallback& callback,
                                      size_t record_bytes, bool* opened_batch,
                                      bool* sealed_full) {
   MutexLock lock(&queue.mu);
@@ -261,7 +324,8 @@ absl::Status Producer::Send(const ProducerRecord& record,
         absl::StrCat("producer ", options_.client_id, " is closed"));
   }
   const int32_t min_partitions = record.partition ? *record.partition + 1 : 1;
-  absl::StatusOr<TopicState*> topic = FindTopic(record.topic, min_partitions);
+  absl::StatusOr<const TopicView*> topic =
+      FindTopic(record.topic, min_partitions);
   if (!topic.ok()) return topic.status();
   const int32_t num_partitions = static_cast<int32_t>((*topic)->queues.size());
   absl::StatusOr<int32_t> partition = ChoosePartition(record, num_partitions);
@@ -281,15 +345,15 @@ absl::Status Producer::Send(const ProducerRecord& record,
                            (*topic)->max_message_bytes, ")")));
   }
   if (absl::Status s = AcquireMemory(record_bytes); !s.ok()) return s;
+  // One clock read per record, and none for a record that has a timestamp.
   const int64_t timestamp =
-      record.timestamp.value_or(absl::ToUnixMillis(clock_->Now()));
+      record.timestamp ? *record.timestamp : clock_->NowMillis();
 
-  PartitionQueue* queue = (*topic)->queues[*partition].get();
+  PartitionQueue* queue = (*topic)->queues[*partition];
   bool opened = false;
   bool sealed = false;
-  absl::Status appended =
-      AppendToQueue(*queue, record, timestamp, std::move(callback),
-                    record_bytes, &opened, &sealed);
+  absl::Status appended = AppendToQueue(*queue, record, timestamp, callback,
+                                        record_bytes, &opened, &sealed);
   if (!appended.ok()) {
     ReleaseMemory(record_bytes);
     return appended;

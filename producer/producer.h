@@ -224,23 +224,37 @@ class Producer {
   struct Batch;
   struct PartitionQueue;
   struct TopicState;
+  struct TopicView;
+  // Topic name -> its current view; published whole, never changed after.
+  using TopicTable = absl::flat_hash_map<std::string, const TopicView*>;
 
   Producer(Broker* broker, ProducerOptions options);
 
-  absl::StatusOr<TopicState*> FindTopic(absl::string_view topic,
-                                        int32_t min_partitions);
+  // The topic's view, from the published table without a lock when it is
+  // known, fresh and has at least `min_partitions`; else RefreshTopic.
+  absl::StatusOr<const TopicView*> FindTopic(absl::string_view topic,
+                                             int32_t min_partitions);
+  absl::StatusOr<const TopicView*> RefreshTopic(absl::string_view topic,
+                                                int32_t min_partitions);
   absl::StatusOr<int32_t> ChoosePartition(const ProducerRecord& record,
                                           int32_t num_partitions);
   absl::Status AcquireMemory(size_t bytes);
+  bool TryAcquireMemory(size_t bytes);
   void ReleaseMemory(size_t bytes);
   absl::Status AppendToQueue(PartitionQueue& queue,
                              const ProducerRecord& record, int64_t timestamp,
-                             SendCallback callback, size_t record_bytes,
+                             SendCallback& callback, size_t record_bytes,
                              bool* opened_batch, bool* sealed_full);
   // Both require queue.mu held.
   std::unique_ptr<Batch> NewBatch(PartitionQueue& queue, size_t reserve);
-  // Seals the open batch and queues it for the sender.
+  // Queues the open batch for the sender, which finishes it (header, CRC)
+  // outside every lock (FinishBatch).
   void SealOpen(PartitionQueue& queue);
+  static void FinishBatch(Batch& batch);
+  // Batch buffers of batch.size bytes are reused (Kafka's BufferPool):
+  // no allocation, and no page faults on fresh memory, per batch.
+  std::unique_ptr<char[]> TakeBuffer(size_t capacity);
+  void RecycleBuffer(std::unique_ptr<char[]> buffer, size_t capacity);
   void MarkActive(PartitionQueue* queue);
   void AwaitReplication(
       Partition& target, int32_t min_insync,
@@ -274,6 +288,13 @@ class Producer {
   Mutex mu_ ABSL_ACQUIRED_BEFORE(memory_mu_);
   absl::flat_hash_map<std::string, std::unique_ptr<TopicState>> topics_
       ABSL_GUARDED_BY(mu_);
+  // The read side of topics_ for Send (no lock, no shared write per record):
+  // RefreshTopic publishes a new table when a topic appears or changes
+  // shape. Tables and views are kept until the producer dies (Send may still
+  // read an old one); a new one is made only when something changed.
+  std::atomic<const TopicTable*> topic_table_{nullptr};
+  std::vector<std::unique_ptr<const TopicTable>> tables_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<const TopicView>> views_ ABSL_GUARDED_BY(mu_);
   // Queues with an open or sealed batch.
   absl::flat_hash_set<PartitionQueue*> active_ ABSL_GUARDED_BY(mu_);
   bool closing_ ABSL_GUARDED_BY(mu_) = false;
@@ -290,10 +311,18 @@ class Producer {
   absl::btree_set<int64_t> incomplete_ ABSL_GUARDED_BY(flight_mu_);
   CondVar batch_done_;
 
-  // buffer.memory accounting.
+  // buffer.memory accounting: an atomic count (a Send takes no lock for
+  // it); memory_mu_/memory_freed_ only for Sends that must wait, which
+  // count themselves in memory_waiters_ so releases know to wake them.
+  std::atomic<size_t> memory_used_{0};
+  std::atomic<int> memory_waiters_{0};
   Mutex memory_mu_;
   CondVar memory_freed_;
-  size_t memory_used_ ABSL_GUARDED_BY(memory_mu_) = 0;
+
+  // Free batch buffers of options_.batch_size bytes (at most buffer.memory
+  // of them). A leaf lock.
+  Mutex pool_mu_;
+  std::vector<std::unique_ptr<char[]>> free_buffers_ ABSL_GUARDED_BY(pool_mu_);
 
   std::thread sender_;
 };

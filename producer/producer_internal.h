@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,11 +31,12 @@ namespace runnel {
 struct Producer::Batch {
   int64_t id = 0;
   // The batch is built in place here (no zero-filling, one copy of each
-  // record's bytes); `size` bytes of it hold the sealed batch.
+  // record's bytes); `size` bytes of it hold the finished batch.
   std::unique_ptr<char[]> buffer;
   size_t capacity = 0;
   size_t size = 0;
-  std::unique_ptr<RecordBatchBuilder> builder;  // null once sealed
+  // Empty once finished (by the sender, see Producer::FinishBatch).
+  std::optional<RecordBatchBuilder> builder;
   // Records sent with a callback (the others need nothing kept).
   struct Pending {
     SendCallback callback;
@@ -69,13 +71,22 @@ struct Producer::PartitionQueue {
   int32_t next_sequence ABSL_GUARDED_BY(mu) = 0;
 };
 
+// A topic as the producer knows it. Guarded by the producer's mu_, except
+// `stale`.
 struct Producer::TopicState {
   std::string name;
-  size_t max_message_bytes = 0;
-  std::vector<std::unique_ptr<PartitionQueue>> queues;
+  std::vector<std::unique_ptr<PartitionQueue>> queues;  // only grows
+  const TopicView* view = nullptr;                      // the published one
   // Set when an append found the topic's partition deleted: the next
   // FindTopic asks the broker again.
   std::atomic<bool> stale{false};
+};
+
+// What Send reads of a topic, without a lock: immutable once published.
+struct Producer::TopicView {
+  TopicState* state = nullptr;
+  size_t max_message_bytes = 0;
+  std::vector<PartitionQueue*> queues;
 };
 
 }  // namespace runnel

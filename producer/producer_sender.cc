@@ -85,6 +85,7 @@ void Producer::SendBatches(PartitionQueue& queue,
   bool any_appended = false;
   for (size_t i = 0; i < batches.size(); ++i) {
     Batch& batch = *batches[i];
+    FinishBatch(batch);
     absl::Status refused = batch.seal_error;
     if (refused.ok() && replicated_all) {
       refused = target->CheckInSyncReplicas(min_insync);
@@ -154,9 +155,21 @@ void Producer::AwaitReplication(
   }
 }
 
+// Writes the batch's header and CRC (compressing first if configured), once,
+// outside every lock: the batch was taken from its queue, so no Send touches
+// it any more.
+void Producer::FinishBatch(Batch& batch) {
+  if (!batch.builder) return;  // finished before (a retry)
+  batch.seal_error = batch.builder->Finish().status();
+  batch.size = batch.builder->size_bytes();
+  batch.builder.reset();
+}
+
 void Producer::Complete(PartitionQueue& queue, std::unique_ptr<Batch> batch,
                         const absl::StatusOr<AppendInfo>& appended) {
   ReleaseMemory(batch->memory);
+  batch->builder.reset();
+  RecycleBuffer(std::move(batch->buffer), batch->capacity);
   absl::Status error;
   if (!appended.ok()) {
     error = absl::Status(
