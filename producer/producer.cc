@@ -88,12 +88,22 @@ Producer::~Producer() { Close().IgnoreError(); }
 
 absl::StatusOr<const Producer::TopicView*> Producer::FindTopic(
     absl::string_view topic, int32_t min_partitions) {
-  if (const TopicTable* table = topic_table_.load(std::memory_order_acquire)) {
-    auto it = table->find(topic);
-    if (it != table->end() && !it->second->state->stale.load() &&
-        static_cast<int32_t>(it->second->queues.size()) >= min_partitions) {
-      return it->second;
+  const TopicView* view = last_topic_.load(std::memory_order_acquire);
+  if (view == nullptr || absl::string_view(view->state->name) != topic ||
+      view->state->view.load(std::memory_order_acquire) != view) {
+    view = nullptr;
+    if (const TopicTable* table =
+            topic_table_.load(std::memory_order_acquire)) {
+      auto it = table->find(topic);
+      if (it != table->end()) {
+        view = it->second;
+        last_topic_.store(view, std::memory_order_release);
+      }
     }
+  }
+  if (view != nullptr && !view->state->stale.load() &&
+      static_cast<int32_t>(view->queues.size()) >= min_partitions) {
+    return view;
   }
   return RefreshTopic(topic, min_partitions);
 }
@@ -107,7 +117,7 @@ absl::StatusOr<const Producer::TopicView*> Producer::RefreshTopic(
   auto it = topics_.find(topic);
   if (it != topics_.end() && !it->second->stale.load() &&
       static_cast<int32_t>(it->second->queues.size()) >= min_partitions) {
-    return it->second->view;  // another Send refreshed it meanwhile
+    return it->second->view.load();  // another Send refreshed it meanwhile
   }
   absl::StatusOr<TopicInfo> info = broker_->GetTopic(topic);
   if (!info.ok()) return info.status();
@@ -131,9 +141,10 @@ absl::StatusOr<const Producer::TopicView*> Producer::RefreshTopic(
   const size_t partitions = info->partitions.size();
   const size_t max_message_bytes =
       static_cast<size_t>(info->config.max_message_bytes);
-  if (state.view != nullptr && state.view->queues.size() == partitions &&
-      state.view->max_message_bytes == max_message_bytes) {
-    return state.view;
+  if (const TopicView* current = state.view.load();
+      current != nullptr && current->queues.size() == partitions &&
+      current->max_message_bytes == max_message_bytes) {
+    return current;
   }
   auto view = std::make_unique<TopicView>();
   view->state = &state;
@@ -141,15 +152,17 @@ absl::StatusOr<const Producer::TopicView*> Producer::RefreshTopic(
   for (size_t p = 0; p < partitions; ++p) {
     view->queues.push_back(state.queues[p].get());
   }
-  state.view = view.get();
-  views_.push_back(std::move(view));
   const TopicTable* old = topic_table_.load(std::memory_order_relaxed);
   auto table = old != nullptr ? std::make_unique<TopicTable>(*old)
                               : std::make_unique<TopicTable>();
-  (*table)[state.name] = state.view;
+  (*table)[state.name] = view.get();
+  // The table first: a Send that finds the new view current in
+  // state.view then also finds it in the table.
   topic_table_.store(table.get(), std::memory_order_release);
   tables_.push_back(std::move(table));
-  return state.view;
+  state.view.store(view.get(), std::memory_order_release);
+  views_.push_back(std::move(view));
+  return views_.back().get();
 }
 
 absl::StatusOr<int32_t> Producer::ChoosePartition(const ProducerRecord& record,
@@ -362,8 +375,7 @@ absl::Status Producer::Send(const ProducerRecord& record,
     partitioner_->OnNewBatch(record.topic, num_partitions, *partition);
   }
   if (opened || sealed) {
-    MarkActive(queue);
-    WakeSender();
+    MarkActiveAndWake(queue);
   }
   return absl::OkStatus();
 }
@@ -385,6 +397,16 @@ std::future<absl::StatusOr<RecordMetadata>> Producer::SendWithFuture(
 void Producer::MarkActive(PartitionQueue* queue) {
   MutexLock lock(&mu_);
   active_.insert(queue);
+}
+
+void Producer::MarkActiveAndWake(PartitionQueue* queue) {
+  MutexLock lock(&mu_);
+  active_.insert(queue);
+  // A sender already woken has not looked yet and will not sleep before
+  // it does: no second signal (a futex call when it sleeps).
+  if (sender_woken_) return;
+  sender_woken_ = true;
+  sender_wake_.Signal();
 }
 
 void Producer::WakeSender() {

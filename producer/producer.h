@@ -256,6 +256,9 @@ class Producer {
   std::unique_ptr<char[]> TakeBuffer(size_t capacity);
   void RecycleBuffer(std::unique_ptr<char[]> buffer, size_t capacity);
   void MarkActive(PartitionQueue* queue);
+  // MarkActive and WakeSender under one lock (a Send that opened or
+  // sealed a batch); no signal when the sender is already woken.
+  void MarkActiveAndWake(PartitionQueue* queue);
   void AwaitReplication(
       Partition& target, int32_t min_insync,
       std::vector<
@@ -293,6 +296,8 @@ class Producer {
   // shape. Tables and views are kept until the producer dies (Send may still
   // read an old one); a new one is made only when something changed.
   std::atomic<const TopicTable*> topic_table_{nullptr};
+  // The view the last lookup found: Sends to one topic skip the hash.
+  std::atomic<const TopicView*> last_topic_{nullptr};
   std::vector<std::unique_ptr<const TopicTable>> tables_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<const TopicView>> views_ ABSL_GUARDED_BY(mu_);
   // Queues with an open or sealed batch.

@@ -76,7 +76,9 @@ struct Producer::PartitionQueue {
 struct Producer::TopicState {
   std::string name;
   std::vector<std::unique_ptr<PartitionQueue>> queues;  // only grows
-  const TopicView* view = nullptr;                      // the published one
+  // The current view (the one in the newest table). Written under mu_;
+  // read without it to tell whether a cached view is still current.
+  std::atomic<const TopicView*> view{nullptr};
   // Set when an append found the topic's partition deleted: the next
   // FindTopic asks the broker again.
   std::atomic<bool> stale{false};
