@@ -8,6 +8,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -193,6 +194,46 @@ TEST_F(ProducerTest, FullBufferBlocksForMaxBlockThenFails) {
   RUNNEL_EXPECT_OK(producer->Send(record));
   RUNNEL_ASSERT_OK(producer->Flush());
   EXPECT_EQ(Get(0)->high_watermark(), 4);
+}
+
+// A Send blocked on a full buffer.memory goes on once the sender frees it
+// (the release must wake it; it would otherwise fail after max.block.ms).
+TEST_F(ProducerTest, BlockedSendResumesWhenTheSenderFreesMemory) {
+  ProducerOptions options;
+  options.linger = absl::Hours(1);  // nothing leaves before the Flush
+  options.buffer_memory = 1000;
+  options.max_block = absl::Minutes(10);
+  std::unique_ptr<Producer> producer = MakeProducer(options);
+  const std::string value(250, 'v');  // 286 bytes with overhead
+  ProducerRecord record = Record("t", std::nullopt, value);
+  record.partition = 0;
+  for (int i = 0; i < 3; ++i) RUNNEL_ASSERT_OK(producer->Send(record));
+  absl::Status blocked_send;
+  std::thread sender([&] { blocked_send = producer->Send(record); });
+  RUNNEL_ASSERT_OK(producer->Flush());  // sends the 3, freeing their memory
+  sender.join();
+  RUNNEL_EXPECT_OK(blocked_send);
+  RUNNEL_ASSERT_OK(producer->Flush());
+  EXPECT_EQ(Get(0)->high_watermark(), 4);
+}
+
+// Partitions added after the producer first saw the topic are found.
+TEST_F(ProducerTest, SendFindsPartitionsAddedLater) {
+  std::unique_ptr<Producer> producer = MakeProducer();
+  ProducerRecord record = Record("t", std::nullopt, "v");
+  record.partition = 2;
+  RUNNEL_ASSERT_OK(producer->Send(record));
+  record.partition = 4;
+  EXPECT_THAT(producer->Send(record),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("t-4")));
+  Admin admin(broker_.get());
+  std::vector<absl::Status> grown = admin.CreatePartitions({{"t", 5}});
+  ASSERT_EQ(grown.size(), 1u);
+  RUNNEL_ASSERT_OK(grown[0]);
+  RUNNEL_ASSERT_OK(producer->Send(record));
+  RUNNEL_ASSERT_OK(producer->Flush());
+  EXPECT_EQ(Get(2)->high_watermark(), 1);
+  EXPECT_EQ((*broker_->GetPartition("t", 4))->high_watermark(), 1);
 }
 
 TEST_F(ProducerTest, BadRecordsFailAtOnceAndWriteNothing) {
