@@ -406,8 +406,11 @@ absl::Status Log::Roll() {
 
 absl::Status Log::MaybeFlush() {
   if (unflushed_messages_ == 0) return absl::OkStatus();
+  // flush.ms is infinite by default (Kafka's): then no clock read per
+  // append.
   if (unflushed_messages_ < options_.flush_messages &&
-      clock_->Now() - oldest_unflushed_ < options_.flush_ms) {
+      (options_.flush_ms == absl::InfiniteDuration() ||
+       clock_->Now() - oldest_unflushed_ < options_.flush_ms)) {
     return absl::OkStatus();
   }
   unflushed_messages_ = 0;

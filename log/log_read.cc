@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "log/big_endian.h"
+#include "log/format.h"
 #include "log/log_internal.h"
 #include "log/segment_cache.h"
 #include "runnel/log.h"
@@ -127,6 +129,38 @@ absl::Status Log::CutDuringRead(const Segment& segment) const {
                                              " was truncated during a read"));
 }
 
+namespace {
+
+// A read starts at the index entry at or below its offset, so it first
+// passes up to index.interval.bytes (4 KiB) of batches it does not return:
+// dozens of them when batches are small. Steps over the batch at the front
+// of *rest if it lies wholly below `offset`, on its offset, length and
+// magic fields alone (no full header parse, no error Status to build).
+// Anything unusual is left to the full path, which names the problem.
+bool SkipBatchBefore(int64_t offset, int64_t* min_offset,
+                     absl::string_view* rest) {
+  using namespace format;  // NOLINT(build/namespaces): field offsets
+  if (rest->size() < kRecordBatchHeaderSize) return false;
+  const char* b = rest->data();
+  const int64_t base =
+      static_cast<int64_t>(internal::LoadBigEndian64(b + kBaseOffsetOffset));
+  const int32_t length =
+      static_cast<int32_t>(internal::LoadBigEndian32(b + kBatchLengthOffset));
+  const int32_t delta = static_cast<int32_t>(
+      internal::LoadBigEndian32(b + kLastOffsetDeltaOffset));
+  if (b[kMagicOffset] != kMagicV2 || length < kMinBatchLength ||
+      kLogOverhead + static_cast<uint64_t>(length) > rest->size() ||
+      delta < 0 || base < *min_offset || base >= offset ||
+      delta >= offset - base) {
+    return false;
+  }
+  *min_offset = base + delta + 1;
+  rest->remove_prefix(kLogOverhead + static_cast<size_t>(length));
+  return true;
+}
+
+}  // namespace
+
 // Reads whole batches of `segment` from `position` on (see Read).
 absl::Status Log::ReadSegment(Segment& segment, int64_t offset,
                               size_t max_bytes, uint64_t position,
@@ -141,6 +175,7 @@ absl::Status Log::ReadSegment(Segment& segment, int64_t offset,
   size_t total = 0;
   int64_t min_offset = segment.base_offset();
   while (!rest.empty()) {
+    if (SkipBatchBefore(offset, &min_offset, &rest)) continue;
     const uint64_t at = position + (pinned->bytes.size() - rest.size());
     absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(rest);
     absl::Status bad = header.status();
@@ -152,10 +187,15 @@ absl::Status Log::ReadSegment(Segment& segment, int64_t offset,
           total + header->size_bytes() > max_bytes) {
         break;
       }
-      // The next batch's base offset bounds this one's last offset.
-      absl::StatusOr<RecordBatchHeader> next =
-          ReadBatchHeader(rest.substr(header->size_bytes()));
-      const int64_t end = next.ok() ? next->base_offset : segment.next_offset();
+      // The next batch's base offset bounds this one's last offset. (Most
+      // reads end at the segment's end: no header there, and no error
+      // Status to build for it.)
+      const absl::string_view after = rest.substr(header->size_bytes());
+      int64_t end = segment.next_offset();
+      if (after.size() >= format::kRecordBatchHeaderSize) {
+        absl::StatusOr<RecordBatchHeader> next = ReadBatchHeader(after);
+        if (next.ok()) end = next->base_offset;
+      }
       bad = CheckBatch(*header, rest.substr(0, header->size_bytes()),
                        min_offset, end);
       if (bad.ok()) {
