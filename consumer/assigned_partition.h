@@ -22,6 +22,7 @@ struct Consumer::Assigned {
   Assigned(TopicPartition partition_id, std::shared_ptr<Partition> p,
            absl::string_view client_id)
       : tp(std::move(partition_id)),
+        topic(std::make_shared<const std::string>(tp.topic)),
         partition(std::move(p)),
         buffer(absl::StrCat("consumer ", client_id, ": ", tp.ToString()),
                tp.partition) {}
@@ -34,6 +35,9 @@ struct Consumer::Assigned {
   }
 
   TopicPartition tp;
+  // tp.topic again, shared with the ConsumerRecords whose records' topic
+  // views point into it (they may outlive the consumer).
+  std::shared_ptr<const std::string> topic;
   std::shared_ptr<Partition> partition;
   std::optional<int64_t> position;  // unset until first needed
   bool paused = false;

@@ -56,7 +56,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -65,6 +64,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -190,9 +190,11 @@ class ConsumerRecords {
   friend class Consumer;
   friend class internal::FetchBuffer;
   std::vector<ConsumerRecord> records_;
-  std::deque<std::string> topics_;  // what records' topic views point to
-  std::vector<std::shared_ptr<const void>> pins_;  // mapped segments
-  std::vector<RecordBatchView> views_;             // decompressed records
+  // What the records' views point into: the mapped segments and the
+  // topic names (shared with the consumer; inline: no allocation for the
+  // usual one partition and segment per Poll).
+  absl::InlinedVector<std::shared_ptr<const void>, 4> pins_;
+  std::vector<RecordBatchView> views_;  // decompressed records
   // Records' headers; a chunk never grows past its capacity, so spans
   // into it stay valid.
   std::vector<std::vector<RecordHeaderView>> header_chunks_;
@@ -352,6 +354,9 @@ class Consumer {
   absl::Status InitPosition(Assigned& a);
   absl::Status ResetPosition(Assigned& a);
   absl::Status FetchInto(Assigned& a, int max_records, ConsumerRecords* out);
+  // poll_spin: true once an assigned partition has records past its
+  // position; false at `until` or on Wakeup.
+  bool SpinForData(absl::Time until);
   // InvalidArgument unless the consumer has a group.id (commits need one).
   absl::Status NeedGroup() const;
   absl::Status CommitPositions();

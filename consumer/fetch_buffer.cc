@@ -27,7 +27,7 @@ void FetchBuffer::Reset(FetchResult fetched, int64_t position) {
 
 size_t FetchBuffer::RecordsLeftBound() const {
   size_t left = unopened_records_;
-  if (current_ != nullptr) left += current_->header().record_count;
+  if (current_) left += current_->header().record_count;
   return left;
 }
 
@@ -66,8 +66,8 @@ absl::Status FetchBuffer::OpenNextBatch(bool* opened) {
       position_ = std::max(position_, header.last_offset() + 1);
       continue;
     }
-    current_ = std::make_unique<RecordBatchView>(*std::move(view));
-    records_ = std::make_unique<RecordIterator>(*current_);
+    current_.emplace(*std::move(view));
+    records_.emplace(*current_);
     *opened = true;
     return absl::OkStatus();
   }
@@ -93,21 +93,19 @@ static absl::Span<const RecordHeaderView> KeepHeaders(
 
 absl::Status FetchBuffer::Take(int max_records, absl::string_view topic,
                                ConsumerRecords* out) {
-  constexpr size_t kRun = 64;  // records decoded per NextMany call
-  RecordView run[kRun];
   size_t taken = 0;
   const size_t max = static_cast<size_t>(std::max(max_records, 0));
   bool kept_batch = false;  // current_'s storage already in *out
   while (taken < max) {
-    if (current_ == nullptr) {
+    if (!current_) {
       bool opened = false;
       if (absl::Status s = OpenNextBatch(&opened); !s.ok()) return s;
       if (!opened) break;
       kept_batch = false;
     }
     const RecordBatchHeader& header = current_->header();
-    const size_t n =
-        records_->NextMany(absl::MakeSpan(run, std::min(kRun, max - taken)));
+    const size_t n = records_->NextMany(
+        absl::MakeSpan(run_.data(), std::min(kRun, max - taken)));
     if (n == 0) {
       if (!records_->status().ok()) return DecodeError();
       // A fully read batch moves past its last offset (compaction gaps).
@@ -120,7 +118,7 @@ absl::Status FetchBuffer::Take(int max_records, absl::string_view topic,
       kept_batch = true;
     }
     for (size_t i = 0; i < n; ++i) {
-      const RecordView& r = run[i];
+      const RecordView& r = run_[i];
       if (r.offset < position_) continue;  // before the fetch position
       ConsumerRecord& record = out->records_.emplace_back();
       FillConsumerRecord(topic, partition_, header, r, &record);

@@ -24,9 +24,11 @@
 #ifndef RUNNEL_CONSUMER_FETCH_BUFFER_H_
 #define RUNNEL_CONSUMER_FETCH_BUFFER_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +63,8 @@ class FetchBuffer {
   // A buffer for one partition. `describe` names the consumer and the
   // partition in errors ("consumer c1: t-0").
   FetchBuffer(std::string describe, int32_t partition);
+  FetchBuffer(const FetchBuffer&) = delete;
+  FetchBuffer& operator=(const FetchBuffer&) = delete;
 
   // Takes over `fetched`, whose first batch holds `position` (records
   // before it are skipped). Forgets whatever was left of an older fetch.
@@ -69,7 +73,7 @@ class FetchBuffer {
   void Clear();
 
   // True when every buffered record was handed out.
-  bool empty() const { return current_ == nullptr && next_ == batches_.size(); }
+  bool empty() const { return !current_ && next_ == batches_.size(); }
   // The next offset the buffer would return (valid after Reset).
   int64_t position() const { return position_; }
   // At least the number of records left (for reserving room).
@@ -98,9 +102,13 @@ class FetchBuffer {
   size_t unopened_records_ = 0;  // record counts of batches_[next_...]
   int64_t position_ = 0;
   // The batch being handed out, and the iterator walking it (it points at
-  // *current_, hence the stable heap storage).
-  std::unique_ptr<RecordBatchView> current_;
-  std::unique_ptr<RecordIterator> records_;
+  // *current_: the buffer never moves, see the deleted copy/move).
+  std::optional<RecordBatchView> current_;
+  std::optional<RecordIterator> records_;
+  // Records decoded per RecordIterator::NextMany call, and where they go
+  // (a member: 5 KiB to construct, too much for every Take of a record).
+  static constexpr size_t kRun = 64;
+  std::array<RecordView, kRun> run_;
 };
 
 }  // namespace internal
