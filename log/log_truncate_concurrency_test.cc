@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "runnel/log.h"
@@ -56,11 +57,18 @@ TEST(LogTruncateConcurrencyTest, ReadsBelowTheCutKeepWorking) {
 
   std::atomic<bool> done{false};
   std::atomic<int64_t> reads{0};
+  std::atomic<int64_t> retried{0};
   auto reader = [&](uint64_t seed) {
     std::mt19937_64 rng(seed);
     while (!done.load()) {
       const int64_t offset = static_cast<int64_t>(rng() % kFloor);
       absl::StatusOr<LogReadResult> read = (*log)->Read(offset, 1 << 20);
+      if (absl::IsUnavailable(read.status())) {
+        // Read's contract: a cut under each of its retries (this test cuts
+        // without pause) is Unavailable, "read again" — never wrong bytes.
+        retried.fetch_add(1);
+        continue;
+      }
       ASSERT_TRUE(read.ok()) << read.status();
       ASSERT_FALSE(read->batches.empty());
       // Batches past the floor may be cut (zeroed) at any time: as the
@@ -94,7 +102,7 @@ TEST(LogTruncateConcurrencyTest, ReadsBelowTheCutKeepWorking) {
   done.store(true);
   r1.join();
   r2.join();
-  EXPECT_GT(reads.load(), 0);
+  EXPECT_GT(reads.load(), 0) << retried.load() << " reads were Unavailable";
   EXPECT_EQ((*log)->corrupt_batches_found(), 0);
 }
 
