@@ -17,6 +17,9 @@
 #ifndef RUNNEL_BENCHMARKS_BENCH_CHECKS_H_
 #define RUNNEL_BENCHMARKS_BENCH_CHECKS_H_
 
+#include <string>
+
+#include "absl/status/status.h"
 #include "benchmark/benchmark.h"
 
 namespace runnel {
@@ -27,6 +30,14 @@ inline constexpr char kVerifiedCounter[] = "verified";
 
 inline void MarkVerified(benchmark::State& state) {
   state.counters[kVerifiedCounter] = 1;
+}
+
+// Ends the case with `s`'s message if it is an error (true then):
+//   if (Failed(state, log.status())) return;
+inline bool Failed(benchmark::State& state, const absl::Status& s) {
+  if (s.ok()) return false;
+  state.SkipWithError(std::string(s.message()).c_str());
+  return true;
 }
 
 }  // namespace bench

@@ -73,6 +73,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
+#include "benchmarks/bench_checks.h"
 #include "benchmarks/log_bench_peers.h"
 #include "runnel/admin.h"
 #include "runnel/broker.h"
@@ -97,12 +98,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 double Seconds(SteadyClock::duration d) {
   return std::chrono::duration<double>(d).count();
-}
-
-bool Failed(benchmark::State& state, const absl::Status& s) {
-  if (s.ok()) return false;
-  state.SkipWithError(std::string(s.message()).c_str());
-  return true;
 }
 
 // A broker with topic kTopic of `partitions` partitions (retention.ms -1:

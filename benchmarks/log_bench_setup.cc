@@ -34,12 +34,6 @@ absl::StatusOr<Setup> MakeSetup() {
   return setup;
 }
 
-bool Failed(benchmark::State& state, const absl::Status& s) {
-  if (s.ok()) return false;
-  state.SkipWithError(std::string(s.message()).c_str());
-  return true;
-}
-
 benchmark::internal::Benchmark* Fixed(benchmark::internal::Benchmark* b,
                                       int iterations) {
   return b->Iterations(iterations)

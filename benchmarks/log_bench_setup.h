@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "benchmark/benchmark.h"
+#include "benchmarks/bench_checks.h"
 #include "benchmarks/log_bench_peers.h"
 #include "benchmarks/log_bench_posix.h"
 
@@ -50,9 +51,6 @@ struct Setup {
 };
 
 absl::StatusOr<Setup> MakeSetup();
-
-// Ends the case with `s`'s message if it is an error (true then).
-bool Failed(benchmark::State& state, const absl::Status& s);
 
 // `b` with a fixed iteration count, wall-clock time, milliseconds.
 benchmark::internal::Benchmark* Fixed(benchmark::internal::Benchmark* b,

@@ -51,12 +51,6 @@ namespace {
 constexpr size_t kDefaultBytes = size_t{256} << 20;
 constexpr int kReadPasses = 5;
 
-bool Failed(benchmark::State& state, const absl::Status& s) {
-  if (s.ok()) return false;
-  state.SkipWithError(std::string(s.message()).c_str());
-  return true;
-}
-
 // The workload, a directory, and a new store of `peer` in it sized for
 // `batches` batches.
 struct PeerSetup {

@@ -127,12 +127,6 @@ absl::StatusOr<Setup> MakeSetup() {
   return setup;
 }
 
-bool Failed(benchmark::State& state, const absl::Status& s) {
-  if (s.ok()) return false;
-  state.SkipWithError(std::string(s.message()).c_str());
-  return true;
-}
-
 void ReportRecords(benchmark::State& state, int64_t records_per_iteration) {
   const int64_t records =
       static_cast<int64_t>(state.iterations()) * records_per_iteration;

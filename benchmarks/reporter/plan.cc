@@ -12,12 +12,6 @@ namespace runnel {
 namespace report {
 namespace {
 
-constexpr char kLog[] = "log_bench";
-constexpr char kProducer[] = "producer_bench";
-constexpr char kConsumer[] = "consumer_bench";
-constexpr char kPeer[] = "peer_bench";
-constexpr char kCrc[] = "crc32c_bench";
-
 Row Runnel(const char* binary, const char* bench_case, const char* what) {
   return Row{binary, bench_case, Role::kRunnel, what, false, "", {}, 0};
 }

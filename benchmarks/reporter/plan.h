@@ -25,6 +25,13 @@
 namespace runnel {
 namespace report {
 
+// The benchmark binaries the plan runs (//benchmarks:<name>).
+inline constexpr char kLog[] = "log_bench";
+inline constexpr char kProducer[] = "producer_bench";
+inline constexpr char kConsumer[] = "consumer_bench";
+inline constexpr char kPeer[] = "peer_bench";
+inline constexpr char kCrc[] = "crc32c_bench";
+
 enum class Role { kRunnel, kLimit, kPeer };
 // "Runnel", "limit", "peer".
 absl::string_view RoleName(Role role);

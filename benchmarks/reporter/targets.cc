@@ -11,10 +11,6 @@ namespace runnel {
 namespace report {
 namespace {
 
-constexpr char kLog[] = "log_bench";
-constexpr char kProducer[] = "producer_bench";
-constexpr char kConsumer[] = "consumer_bench";
-constexpr char kPeer[] = "peer_bench";
 constexpr char kItems[] = "items_per_second";
 
 // The figure every target is judged at (the bars are written for 100 B).
