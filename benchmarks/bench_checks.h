@@ -1,4 +1,5 @@
-// How a benchmark case says "I checked my own work and it was right".
+// How a benchmark case says "I checked my own work and it was right" (or
+// failed), and how the cases the report runs are registered.
 //
 // Every case the report (reporter/) reads ends with its own verification —
 // record counts, the log end offset, a checksum of what was read — and only
@@ -30,6 +31,16 @@ inline constexpr char kVerifiedCounter[] = "verified";
 
 inline void MarkVerified(benchmark::State& state) {
   state.counters[kVerifiedCounter] = 1;
+}
+
+// `b` with a fixed iteration count, wall-clock time and milliseconds: how
+// every case the report runs is registered (each iteration is a whole pass
+// over a workload, timed by the clock on the wall).
+inline benchmark::internal::Benchmark* Fixed(benchmark::internal::Benchmark* b,
+                                             int iterations = 1) {
+  return b->Iterations(iterations)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
 }
 
 // Ends the case with `s`'s message if it is an error (true then):

@@ -579,13 +579,6 @@ void BM_RoundTrip(benchmark::State& state, bool poll) {
 
 // --- Registration. ---
 
-benchmark::internal::Benchmark* Fixed(benchmark::internal::Benchmark* b,
-                                      int iterations) {
-  return b->Iterations(iterations)
-      ->UseRealTime()
-      ->Unit(benchmark::kMillisecond);
-}
-
 bool RegisterAll() {
   // max.poll.records 100,000, then Kafka's default (the case of the bar).
   Fixed(benchmark::RegisterBenchmark("BM_Consume_RunnelConsumer",

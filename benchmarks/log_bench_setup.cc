@@ -34,12 +34,5 @@ absl::StatusOr<Setup> MakeSetup() {
   return setup;
 }
 
-benchmark::internal::Benchmark* Fixed(benchmark::internal::Benchmark* b,
-                                      int iterations) {
-  return b->Iterations(iterations)
-      ->UseRealTime()
-      ->Unit(benchmark::kMillisecond);
-}
-
 }  // namespace bench
 }  // namespace runnel

@@ -52,10 +52,6 @@ struct Setup {
 
 absl::StatusOr<Setup> MakeSetup();
 
-// `b` with a fixed iteration count, wall-clock time, milliseconds.
-benchmark::internal::Benchmark* Fixed(benchmark::internal::Benchmark* b,
-                                      int iterations);
-
 }  // namespace bench
 }  // namespace runnel
 

@@ -172,13 +172,6 @@ void BM_ReadPeer(benchmark::State& state, const std::string& peer) {
   Report(state, *setup, setup->records());
 }
 
-benchmark::internal::Benchmark* Fixed(benchmark::internal::Benchmark* b,
-                                      int iterations) {
-  return b->Iterations(iterations)
-      ->UseRealTime()
-      ->Unit(benchmark::kMillisecond);
-}
-
 bool RegisterAll() {
   for (const std::string& peer : PeerNames()) {
     Fixed(benchmark::RegisterBenchmark(

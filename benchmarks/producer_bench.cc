@@ -493,10 +493,6 @@ void BM_ProducerSendLatency(benchmark::State& state, LatencyCase c) {
 
 // --- Registration. ---
 
-benchmark::internal::Benchmark* Fixed(benchmark::internal::Benchmark* b) {
-  return b->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
-}
-
 bool RegisterAll() {
   Fixed(benchmark::RegisterBenchmark("BM_LogAppend_Batched",
                                      BM_LogAppend_Batched));
