@@ -303,13 +303,15 @@ constexpr size_t kMaxFetchChunk = size_t{256} << 10;
 absl::Status Consumer::FetchInto(Assigned& a, int max_records,
                                  ConsumerRecords* out) {
   if (absl::Status s = InitPosition(a); !s.ok()) return s;
-  // Twice at most: a buffer may run out without a record (its last batch
-  // had just been handed out, or held only control records).
   const size_t fetch_bytes =
       std::min(options_.max_partition_fetch_bytes, kMaxFetchChunk);
-  for (int round = 0; round < 2; ++round) {
+  // Until records come out, the buffer keeps some, or the log has nothing
+  // more: a buffer can run out without a record (its last batch had just
+  // been handed out, or it held only control batches or compaction gaps).
+  while (true) {
     if (a.buffer.position() != *a.position) a.buffer.Clear();
-    if (a.buffer.empty()) {
+    const bool fresh = a.buffer.empty();
+    if (fresh) {
       absl::StatusOr<FetchResult> fetched =
           a.partition->Fetch(*a.position, fetch_bytes);
       if (absl::IsOutOfRange(fetched.status())) {
@@ -321,17 +323,25 @@ absl::Status Consumer::FetchInto(Assigned& a, int max_records,
       if (fetched->read.batches.empty()) return absl::OkStatus();
       a.buffer.Reset(*std::move(fetched), *a.position);
     }
-    if (out->pins_.empty() || out->pins_.back() != a.topic) {
-      out->pins_.push_back(a.topic);
-    }
     const size_t before = out->records_.size();
     out->records_.reserve(before + std::min(static_cast<size_t>(max_records),
                                             a.buffer.RecordsLeftBound()));
+    const int64_t was = *a.position;
     const absl::Status taken = a.buffer.Take(max_records, *a.topic, out);
     // Past what was handed out, or up to the bad batch (Seek past it).
     a.position = std::max(*a.position, a.buffer.position());
     if (!taken.ok()) return taken;
-    if (out->records_.size() > before || !a.buffer.empty()) break;
+    if (out->records_.size() > before) {
+      // The records' topic views point into a.topic: pin it.
+      if (out->pins_.empty() || out->pins_.back() != a.topic) {
+        out->pins_.push_back(a.topic);
+      }
+      break;
+    }
+    if (!a.buffer.empty()) break;
+    // A new fetch that moved nothing (Log::Read returns no batch wholly
+    // below the position, so this cannot happen): stop rather than spin.
+    if (fresh && *a.position == was) break;
   }
   return absl::OkStatus();
 }
@@ -383,20 +393,16 @@ absl::StatusOr<ConsumerRecords> Consumer::Poll(absl::Duration timeout) {
     }
     ConsumerRecords records;
     int left = options_.max_poll_records;
-    bool moved = false;  // a position moved past records not returned
     const size_t n = assigned_.size();
     for (size_t i = 0; i < n && left > 0; ++i) {
       Assigned& a = *assigned_[(next_fetch_ + i) % n];
       if (a.paused) continue;
       const size_t before = records.count();
-      const std::optional<int64_t> was = a.position;
       if (absl::Status s = FetchInto(a, left, &records); !s.ok()) return s;
       left -= static_cast<int>(records.count() - before);
-      moved |= records.count() == before && a.position != was;
     }
     if (n > 0) next_fetch_ = (next_fetch_ + 1) % n;
     if (!records.empty()) return records;
-    if (moved) continue;  // only control batches or gaps: read on
     const absl::Time now = absl::Now();
     if (now >= deadline_from(now)) return records;
     if (options_.poll_spin > absl::ZeroDuration() &&
