@@ -398,7 +398,12 @@ absl::StatusOr<ConsumerRecords> Consumer::Poll(absl::Duration timeout) {
       Assigned& a = *assigned_[(next_fetch_ + i) % n];
       if (a.paused) continue;
       const size_t before = records.count();
-      if (absl::Status s = FetchInto(a, left, &records); !s.ok()) return s;
+      if (absl::Status s = FetchInto(a, left, &records); !s.ok()) {
+        // Records already taken moved their positions: return them. The
+        // error comes back at the next Poll, which reads from where it hit.
+        if (records.empty()) return s;
+        break;
+      }
       left -= static_cast<int>(records.count() - before);
     }
     if (n > 0) next_fetch_ = (next_fetch_ + 1) % n;

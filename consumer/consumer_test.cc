@@ -367,6 +367,30 @@ TEST_F(ConsumerTest, CorruptBatchIsDataLossNamingTheOffset) {
   EXPECT_TRUE(r.empty());
 }
 
+// A corrupt batch on one partition does not cost the records another
+// partition gave the same Poll: they come first, the error at the next Poll.
+TEST_F(ConsumerTest, RecordsBeforeACorruptBatchAreNotLost) {
+  Append(0, "a", 2);
+  Append(1, "b", 2);
+  broker_.reset();
+  const std::string path = "/data/t-1/00000000000000000000.log";
+  ASSERT_OK_AND_ASSIGN(std::string bytes, testing::ReadFile(&fs_, path));
+  bytes[bytes.size() - 3] ^= 0x40;  // inside t-1's only batch
+  RUNNEL_ASSERT_OK(testing::WriteFile(&fs_, path, bytes));
+  Open();
+  ConsumerOptions options;
+  options.auto_offset_reset = OffsetReset::kEarliest;
+  std::unique_ptr<Consumer> consumer = Make(options);
+  RUNNEL_ASSERT_OK(consumer->Assign({t0_, t1_}));  // t-0 is fetched first
+  ASSERT_OK_AND_ASSIGN(ConsumerRecords r, consumer->Poll(absl::ZeroDuration()));
+  EXPECT_THAT(Values(r), ElementsAre("a-0", "a-1"));
+  absl::StatusOr<ConsumerRecords> bad = consumer->Poll(absl::ZeroDuration());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kDataLoss) << bad.status();
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("t-1"));
+  EXPECT_THAT(consumer->Position(t0_), testing::IsOkAndHolds(2));
+  EXPECT_THAT(consumer->Position(t1_), testing::IsOkAndHolds(0));
+}
+
 TEST_F(ConsumerTest, OffsetRangeReads) {
   Append(0, "a", 5);
   Append(0, "b", 5);
