@@ -34,8 +34,7 @@ absl::Span<const ConsumerRecord> ConsumerRecords::records(
   auto last = std::find_if(first, records_.end(), [&](auto& r) {
     return r.partition != tp.partition || r.topic != tp.topic;
   });
-  return absl::MakeConstSpan(&*records_.begin() + (first - records_.begin()),
-                             static_cast<size_t>(last - first));
+  return absl::MakeConstSpan(first, static_cast<size_t>(last - first));
 }
 
 // Refuses a call while another thread is inside one (Kafka's "not safe for
@@ -324,7 +323,7 @@ absl::Status Consumer::FetchInto(Assigned& a, int max_records,
       a.buffer.Reset(*std::move(fetched), *a.position);
     }
     const size_t before = out->records_.size();
-    out->records_.reserve(before + std::min(static_cast<size_t>(max_records),
+    out->records_.Reserve(before + std::min(static_cast<size_t>(max_records),
                                             a.buffer.RecordsLeftBound()));
     const int64_t was = *a.position;
     const absl::Status taken = a.buffer.Take(max_records, *a.topic, out);

@@ -76,6 +76,7 @@
 #include "runnel/clock.h"
 #include "runnel/partition.h"
 #include "runnel/record_batch.h"
+#include "util/pod_array.h"
 
 namespace runnel {
 
@@ -175,13 +176,11 @@ class ConsumerRecords {
 
   bool empty() const { return records_.empty(); }
   size_t count() const { return records_.size(); }
-  absl::Span<const ConsumerRecord> records() const { return records_; }
-  std::vector<ConsumerRecord>::const_iterator begin() const {
-    return records_.begin();
+  absl::Span<const ConsumerRecord> records() const {
+    return absl::MakeConstSpan(records_.data(), records_.size());
   }
-  std::vector<ConsumerRecord>::const_iterator end() const {
-    return records_.end();
-  }
+  const ConsumerRecord* begin() const { return records_.begin(); }
+  const ConsumerRecord* end() const { return records_.end(); }
   // The partitions with records, and the records of one of them.
   std::vector<TopicPartition> partitions() const;
   absl::Span<const ConsumerRecord> records(const TopicPartition& tp) const;
@@ -189,7 +188,7 @@ class ConsumerRecords {
  private:
   friend class Consumer;
   friend class internal::FetchBuffer;
-  std::vector<ConsumerRecord> records_;
+  internal::PodArray<ConsumerRecord> records_;
   // What the records' views point into: the mapped segments and the
   // topic names (shared with the consumer; inline: no allocation for the
   // usual one partition and segment per Poll).

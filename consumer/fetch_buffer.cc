@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/str_cat.h"
 
 namespace runnel {
@@ -19,6 +20,13 @@ void FetchBuffer::Reset(FetchResult fetched, int64_t position) {
   batches_ = std::move(fetched.read.batches);
   pins_ = std::move(fetched.read.pins);
   position_ = position;
+  if (!batches_.empty()) {
+    const uintptr_t first = reinterpret_cast<uintptr_t>(batches_[0].data());
+    const uintptr_t end = reinterpret_cast<uintptr_t>(batches_.back().data() +
+                                                      batches_.back().size());
+    read_ahead_distance_ = end - first;
+    read_ahead_ = end;
+  }
   for (absl::string_view bytes : batches_) {
     absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(bytes);
     if (header.ok()) unopened_records_ += header->record_count;
@@ -93,8 +101,8 @@ static absl::Span<const RecordHeaderView> KeepHeaders(
 
 absl::Status FetchBuffer::Take(int max_records, absl::string_view topic,
                                ConsumerRecords* out) {
-  size_t taken = 0;
   const size_t max = static_cast<size_t>(std::max(max_records, 0));
+  size_t taken = 0;
   bool kept_batch = false;  // current_'s storage already in *out
   while (taken < max) {
     if (!current_) {
@@ -104,31 +112,39 @@ absl::Status FetchBuffer::Take(int max_records, absl::string_view topic,
       kept_batch = false;
     }
     const RecordBatchHeader& header = current_->header();
-    const size_t n = records_->NextMany(
-        absl::MakeSpan(run_.data(), std::min(kRun, max - taken)));
-    if (n == 0) {
-      if (!records_->status().ok()) return DecodeError();
-      // A fully read batch moves past its last offset (compaction gaps).
-      position_ = std::max(position_, header.last_offset() + 1);
-      CloseBatch();
-      continue;
-    }
+    const TimestampType timestamp_type = header.timestamp_type;
+    const int32_t leader_epoch = header.partition_leader_epoch;
     if (!kept_batch && header.compression != Compression::kNone) {
       out->views_.push_back(*current_);  // shares the decompressed records
       kept_batch = true;
     }
-    for (size_t i = 0; i < n; ++i) {
-      const RecordView& r = run_[i];
-      if (r.offset < position_) continue;  // before the fetch position
-      ConsumerRecord& record = out->records_.emplace_back();
-      FillConsumerRecord(topic, partition_, header, r, &record);
-      if (!r.headers.empty()) {  // r's headers live until the next run
-        record.headers = KeepHeaders(r.headers, &out->header_chunks_);
-      }
-      position_ = r.offset + 1;
-      ++taken;
-    }
+    const size_t asked = max - taken;
+    const size_t visited = records_->ForEach(
+        asked, [&](const RecordView& r) ABSL_ATTRIBUTE_ALWAYS_INLINE {
+          if (r.offset < position_) return;  // before the fetch position
+          if (r.value) ReadAhead(r.value->data() + r.value->size());
+          // Built in place, each field written once. Key and value are
+          // copied field by field: a whole-optional copy is a wide load of
+          // what the parser has just stored in pieces, which the CPU cannot
+          // forward (it stalls: measured 2x slower).
+          ConsumerRecord* record = new (out->records_.AppendUninitialized())
+              ConsumerRecord{topic,        partition_,     r.offset,
+                             r.timestamp,  timestamp_type, std::nullopt,
+                             std::nullopt, r.headers,      leader_epoch};
+          if (r.key) record->key.emplace(r.key->data(), r.key->size());
+          if (r.value) record->value.emplace(r.value->data(), r.value->size());
+          if (!r.headers.empty()) {  // r's headers live only for this call
+            record->headers = KeepHeaders(r.headers, &out->header_chunks_);
+          }
+          position_ = r.offset + 1;
+          ++taken;
+        });
     if (!records_->status().ok()) return DecodeError();
+    if (visited < asked) {
+      // A fully read batch moves past its last offset (compaction gaps).
+      position_ = std::max(position_, header.last_offset() + 1);
+      CloseBatch();
+    }
   }
   if (taken > 0) {
     out->pins_.insert(out->pins_.end(), pins_.begin(), pins_.end());

@@ -350,13 +350,20 @@ class RecordIterator {
   // Fills *record and returns true, or returns false at the end or on error
   // (then status() is not OK).
   bool Next(RecordView* record);
-  // Fills out[0..n) with the next n <= out.size() records and returns n,
-  // fewer at the end or on error (then status() is not OK). Faster than
-  // calling Next n times. Header spans are valid until the next call.
-  size_t NextMany(absl::Span<RecordView> out);
+  // Calls visit(const RecordView&) for each of the next records, at most
+  // `max`, and returns how many it visited: fewer at the end or on error
+  // (then status() is not OK). The fast way to walk a batch: inlined into
+  // the caller, so a record's fields go straight to where `visit` puts
+  // them. A view's header span is valid only during its visit.
+  //   it.ForEach(500, [&](const runnel::RecordView& r) { Use(r); });
+  template <typename Visitor>
+  size_t ForEach(size_t max, Visitor&& visit);
   const absl::Status& status() const { return status_; }
 
  private:
+  // After the last record: an error if bytes follow it.
+  void CheckNothingFollows();
+
   const RecordBatchView* batch_;
   const char* pos_;
   int32_t index_ = 0;
@@ -404,5 +411,7 @@ inline absl::StatusOr<DecodedBatch> DecodeRecordBatch(
 }
 
 }  // namespace runnel
+
+#include "runnel/record_iterator_inl.h"  // IWYU pragma: export
 
 #endif  // RUNNEL_LOG_RECORD_BATCH_H_

@@ -266,22 +266,20 @@ Walk WalkWithNext(const RecordBatchView& view) {
   return walk;
 }
 
-Walk WalkWithNextMany(const RecordBatchView& view, size_t run) {
+Walk WalkWithForEach(const RecordBatchView& view, size_t run) {
   Walk walk;
   RecordIterator it(view);
-  std::vector<RecordView> out(run);
   while (true) {
-    const size_t n = it.NextMany(absl::MakeSpan(out));
-    for (size_t i = 0; i < n; ++i) {
-      walk.records.push_back(testing::ToRecord(out[i]));
-    }
+    const size_t n = it.ForEach(run, [&](const RecordView& r) {
+      walk.records.push_back(testing::ToRecord(r));
+    });
     if (n < run) break;
   }
   walk.status = it.status().ToString();
   return walk;
 }
 
-// Next, NextMany (in runs of several sizes) and DecodedBatch take the same
+// Next, ForEach (in runs of several sizes) and DecodedBatch take the same
 // fast and slow paths through the records: on every structural change they
 // must return the same records and the same error.
 TEST(RecordBatchCorruptionTest, IteratorsAgreeOnEveryStructuralChange) {
@@ -304,7 +302,7 @@ TEST(RecordBatchCorruptionTest, IteratorsAgreeOnEveryStructuralChange) {
         if (!view.ok()) continue;  // the header or the codec: no records
         const Walk one = WalkWithNext(*view);
         for (size_t run : {1, 2, 3, 64}) {
-          const Walk many = WalkWithNextMany(*view, run);
+          const Walk many = WalkWithForEach(*view, run);
           ASSERT_EQ(many.records, one.records)
               << "byte " << pos << " run " << run;
           ASSERT_EQ(many.status, one.status) << "byte " << pos;

@@ -211,70 +211,6 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::Status ParseRecord(
   return absl::OkStatus();
 }
 
-// The common case of ParseRecord without building a Status: a record
-// without headers whose every field is sound. Returns false, changing
-// nothing, on anything else; ParseRecord then parses it again and says
-// exactly what is wrong (or handles its headers).
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool ParseSimpleRecord(
-    const RecordBatchHeader& h, const char* section_end, const char** pos,
-    int64_t* prev_offset_delta, RecordView* out) {
-  using internal::DecodeVarint;
-  using internal::DecodeVarlong;
-  constexpr VarintStatus kOk = VarintStatus::kOk;
-  const char* p = *pos;
-  int32_t length;
-  if (DecodeVarint(&p, section_end, &length) != kOk ||
-      length < static_cast<int32_t>(format::kMinRecordBodySize) ||
-      length > section_end - p || *p != 0) {
-    return false;
-  }
-  const char* end = p + length;
-  ++p;  // attributes: 0
-  int64_t timestamp_delta;
-  int32_t offset_delta;
-  int32_t key_length;
-  int32_t value_length;
-  if (DecodeVarlong(&p, end, &timestamp_delta) != kOk ||
-      DecodeVarint(&p, end, &offset_delta) != kOk ||
-      offset_delta <= *prev_offset_delta ||
-      offset_delta > h.last_offset_delta ||
-      DecodeVarint(&p, end, &key_length) != kOk ||
-      key_length < format::kNullLength || key_length > end - p) {
-    return false;
-  }
-  const char* key = p;
-  if (key_length > 0) p += key_length;
-  if (DecodeVarint(&p, end, &value_length) != kOk ||
-      value_length < format::kNullLength || value_length > end - p) {
-    return false;
-  }
-  const char* value = p;
-  if (value_length > 0) p += value_length;
-  // No headers (a 0 count byte), and the record ends right there.
-  if (end - p != 1 || *p != 0) return false;
-  int64_t timestamp = h.max_timestamp;  // Kafka's rule for LogAppendTime
-  if (h.timestamp_type != TimestampType::kLogAppendTime &&
-      __builtin_add_overflow(h.base_timestamp, timestamp_delta, &timestamp)) {
-    return false;
-  }
-  out->offset = h.base_offset + offset_delta;
-  out->timestamp = timestamp;
-  if (key_length < 0) {
-    out->key.reset();
-  } else {
-    out->key.emplace(key, static_cast<size_t>(key_length));
-  }
-  if (value_length < 0) {
-    out->value.reset();
-  } else {
-    out->value.emplace(value, static_cast<size_t>(value_length));
-  }
-  out->headers = absl::Span<const RecordHeaderView>();
-  *prev_offset_delta = offset_delta;
-  *pos = end;
-  return true;
-}
-
 ABSL_ATTRIBUTE_NOINLINE absl::Status MissingRecordsError(
     const RecordBatchHeader& h, int32_t found) {
   return BatchError(h.base_offset,
@@ -481,7 +417,8 @@ bool RecordIterator::Next(RecordView* record) {
     status_ = MissingRecordsError(h, index_);
     return false;
   }
-  if (ParseSimpleRecord(h, s.end, &pos_, &prev_offset_delta_, record)) {
+  if (internal::ParseSimpleRecord(h, s.end, &pos_, &prev_offset_delta_,
+                                  record)) {
     ++index_;
     return true;
   }
@@ -494,49 +431,12 @@ bool RecordIterator::Next(RecordView* record) {
   return true;
 }
 
-size_t RecordIterator::NextMany(absl::Span<RecordView> out) {
-  if (!status_.ok()) return 0;
-  const RecordBatchHeader& h = batch_->header();
+void RecordIterator::CheckNothingFollows() {
   const Section s = SectionOf(*batch_);
-  const size_t n =
-      std::min(out.size(), static_cast<size_t>(h.record_count - index_));
-  size_t i = 0;
-  // The fast loop: records without headers, all sound.
-  while (i < n &&
-         ParseSimpleRecord(h, s.end, &pos_, &prev_offset_delta_, &out[i])) {
-    ++i;
+  if (status_.ok() && index_ == batch_->header().record_count &&
+      pos_ != s.end) {
+    status_ = TrailingRecordBytesError(batch_->header(), s, pos_);
   }
-  index_ += static_cast<int32_t>(i);
-  if (i == n) {
-    if (i < out.size() && pos_ != s.end) {
-      status_ = TrailingRecordBytesError(h, s, pos_);
-    }
-    return i;
-  }
-  // The rest one by one: headers, or an error to describe.
-  headers_.clear();
-  size_t with_headers = i;
-  for (; i < n; ++i) {
-    if (pos_ == s.end) {
-      status_ = MissingRecordsError(h, index_);
-      break;
-    }
-    status_ = ParseRecord(h, s, index_, &pos_, &prev_offset_delta_, &headers_,
-                          &out[i]);
-    if (!status_.ok()) break;
-    ++index_;
-  }
-  // headers_ no longer grows: point each span into it.
-  const RecordHeaderView* next = headers_.data();
-  for (size_t j = with_headers; j < i; ++j) {
-    out[j].headers =
-        absl::Span<const RecordHeaderView>(next, out[j].headers.size());
-    next += out[j].headers.size();
-  }
-  if (status_.ok() && i == n && i < out.size() && pos_ != s.end) {
-    status_ = TrailingRecordBytesError(h, s, pos_);
-  }
-  return i;
 }
 
 absl::StatusOr<DecodedBatch> DecodedBatch::Decode(
@@ -566,7 +466,8 @@ absl::Status DecodedBatch::DecodeInto(absl::string_view bytes,
         break;
       }
       RecordView* record = &records_[static_cast<size_t>(i)];
-      if (ParseSimpleRecord(h, s.end, &pos, &prev_offset_delta, record)) {
+      if (internal::ParseSimpleRecord(h, s.end, &pos, &prev_offset_delta,
+                                      record)) {
         continue;
       }
       status =

@@ -563,6 +563,33 @@ TEST(RecordBatchTest, DecodedBatchIsReusableAndMovable) {
   EXPECT_TRUE(reused.records().empty());
 }
 
+// ForEach switches between its fast loop (no headers) and the full parser
+// (headers) record by record; a long batch of alternating records must
+// come out whole, in order, each with its own headers.
+TEST(RecordBatchTest, ForEachAlternatesFastAndFullParsing) {
+  std::vector<Record> records;
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<RecordHeader> headers;
+    if (i % 2 == 1) headers.push_back({"h", std::to_string(i)});
+    records.push_back(MakeRecord(1000 + i, std::nullopt, std::to_string(i),
+                                 std::move(headers)));
+  }
+  const std::string batch = MustEncode(RecordBatchOptions(), records);
+  absl::StatusOr<RecordBatchView> view = RecordBatchView::Parse(batch);
+  ASSERT_TRUE(view.ok()) << view.status();
+  RecordIterator it(*view);
+  std::vector<Record> seen;
+  size_t visited = 0;
+  for (size_t n; (n = it.ForEach(333, [&](const RecordView& r) {
+                   seen.push_back(testing::ToRecord(r));
+                 })) > 0;) {
+    visited += n;
+  }
+  ASSERT_TRUE(it.status().ok()) << it.status();
+  EXPECT_EQ(visited, records.size());
+  EXPECT_EQ(seen, records);
+}
+
 TEST(RecordBatchTest, VerifyCrcCanBeSkippedButStructureIsStillChecked) {
   std::string batch = MustEncode({}, {MakeRecord(1, "k", "v")});
   batch[70 - 2] = 'X';  // value "v" -> "X": only the CRC can tell
