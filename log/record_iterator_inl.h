@@ -101,8 +101,8 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline size_t RecordIterator::ForEach(
     const size_t from = i;
     for (; i < n; ++i) {
       RecordView record;
-      if (!internal::ParseSimpleRecord(h, section_end, &pos,
-                                       &prev_offset_delta, &record)) {
+      if (!internal::ParseSimpleRecord(h, section_end, &pos, &prev_offset_delta,
+                                       &record)) {
         break;
       }
       visit(static_cast<const RecordView&>(record));

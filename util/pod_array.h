@@ -80,7 +80,9 @@ class PodArray {
  private:
   ABSL_ATTRIBUTE_NOINLINE void Grow(size_t capacity) {
     T* grown = static_cast<T*>(::operator new(capacity * sizeof(T)));
-    if (size_ > 0) std::memcpy(static_cast<void*>(grown), data_, size_ * sizeof(T));
+    if (size_ > 0) {
+      std::memcpy(static_cast<void*>(grown), data_, size_ * sizeof(T));
+    }
     ::operator delete(data_);
     data_ = grown;
     capacity_ = capacity;
