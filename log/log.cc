@@ -105,8 +105,14 @@ std::shared_ptr<const Log::SegmentList> Log::segments() const {
   return segments_;
 }
 
-void Log::Touched(const std::shared_ptr<Segment>& segment) const {
-  if (segment != segments()->segments.back()) cache_->Touch(segment);
+void Log::Touched(const std::shared_ptr<Segment>& segment,
+                  const SegmentList& list) const {
+  if (segment != list.segments.back()) cache_->Touch(segment);
+}
+
+std::shared_ptr<Segment> Log::ActiveSegment() const {
+  MutexLock lock(&segments_mu_);
+  return segments_->segments.back();
 }
 
 void Log::PublishSegments(std::shared_ptr<const SegmentList> list) {
@@ -118,7 +124,7 @@ void Log::PublishSegments(std::shared_ptr<const SegmentList> list) {
 // mapping, descriptor or directory sync.
 absl::Status Log::EnsureActive() {
   if (active_ready_) return absl::OkStatus();
-  std::shared_ptr<Segment> last = segments()->segments.back();
+  std::shared_ptr<Segment> last = ActiveSegment();
   if (absl::Status s = last->MakeActive(); !s.ok()) return s;
   if (absl::Status s = RemoveCleanShutdownMarker(); !s.ok()) return s;
   active_ready_ = true;
@@ -295,14 +301,15 @@ absl::Status Log::AppendOne(absl::string_view batch, bool as_follower,
   if (!parsed.ok()) return parsed.status();
   RecordBatchHeader header = *parsed;
   if (absl::Status s = EnsureActive(); !s.ok()) return s;
-  if (absl::Status s = MaybeRoll(batch.size(), header.max_timestamp); !s.ok()) {
+  std::shared_ptr<Segment> active;
+  if (absl::Status s = MaybeRoll(batch.size(), header.max_timestamp, &active);
+      !s.ok()) {
     return s;
   }
   if (!as_follower) {
     header.base_offset = log_end_offset_.load(std::memory_order_relaxed);
     header.partition_leader_epoch = leader_epoch();
   }
-  std::shared_ptr<Segment> active = segments()->segments.back();
   if (absl::Status s = active->Append(batch, header); !s.ok()) return s;
   Appended(header, info);
   return absl::OkStatus();
@@ -333,8 +340,10 @@ absl::StatusOr<AppendInfo> Log::AppendInPlace(
   if (absl::Status s = CheckWritable(); !s.ok()) return s;
   if (absl::Status s = EnsureActive(); !s.ok()) return s;
   // Roll as for a batch of the largest size (its timestamp is not known).
-  if (absl::Status s = MaybeRoll(max_batch_bytes, -1); !s.ok()) return s;
-  std::shared_ptr<Segment> active = segments()->segments.back();
+  std::shared_ptr<Segment> active;
+  if (absl::Status s = MaybeRoll(max_batch_bytes, -1, &active); !s.ok()) {
+    return s;
+  }
   absl::StatusOr<absl::Span<char>> slot = active->ReserveTail(max_batch_bytes);
   if (!slot.ok()) return slot.status();
   absl::StatusOr<size_t> built = build(*slot);
@@ -364,17 +373,20 @@ absl::StatusOr<AppendInfo> Log::AppendInPlace(
 
 // Kafka's roll conditions: the batch would overflow segment.bytes, the
 // index is full, or segment.ms passed since the segment's first batch.
-absl::Status Log::MaybeRoll(size_t batch_bytes, int64_t max_timestamp) {
-  std::shared_ptr<Segment> active = segments()->segments.back();
-  const uint64_t size = active->size();
+absl::Status Log::MaybeRoll(size_t batch_bytes, int64_t max_timestamp,
+                            std::shared_ptr<Segment>* active) {
+  *active = ActiveSegment();
+  const uint64_t size = (*active)->size();
   if (size == 0) return absl::OkStatus();  // any batch fits an empty segment
   const bool full = size + batch_bytes > options_.segment_bytes;
-  const int64_t first_ts = active->first_batch_timestamp();
+  const int64_t first_ts = (*active)->first_batch_timestamp();
   const bool old =
       first_ts >= 0 && max_timestamp - first_ts >=
                            absl::ToInt64Milliseconds(options_.segment_ms);
-  if (full || old || active->IndexFull()) return Roll();
-  return absl::OkStatus();
+  if (!full && !old && !(*active)->IndexFull()) return absl::OkStatus();
+  absl::Status rolled = Roll();
+  *active = ActiveSegment();
+  return rolled;
 }
 
 absl::Status Log::Roll() {
@@ -445,7 +457,7 @@ absl::Status Log::Sync() {
 
   // Rolled segments were synced when sealed; only the active one is left.
   const int64_t end = log_end_offset_.load(std::memory_order_acquire);
-  std::shared_ptr<Segment> active = segments()->segments.back();
+  std::shared_ptr<Segment> active = ActiveSegment();
   const uint64_t size = active->size();
   const uint64_t from =
       active->base_offset() == synced_base ? std::min(synced_bytes, size) : 0;
@@ -500,7 +512,7 @@ absl::Status Log::Close() {
   }
   closed_ = true;
   if (!active_ready_) return absl::OkStatus();  // nothing was written
-  std::shared_ptr<Segment> active = segments()->segments.back();
+  std::shared_ptr<Segment> active = ActiveSegment();
   if (absl::Status s = active->Seal(); !s.ok()) return s;
   const int64_t end = log_end_offset_.load();
   recovery_point_.store(end);

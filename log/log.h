@@ -454,7 +454,10 @@ class Log {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   absl::Status ValidateBatch(absl::string_view bytes,
                              RecordBatchHeader* header) const;
-  absl::Status MaybeRoll(size_t batch_bytes, int64_t max_timestamp)
+  // Rolls if a batch of `batch_bytes` may not go into the active segment;
+  // then sets *active to the segment to append to.
+  absl::Status MaybeRoll(size_t batch_bytes, int64_t max_timestamp,
+                         std::shared_ptr<internal::Segment>* active)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   absl::Status Roll() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   absl::Status MaybeFlush() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
@@ -468,8 +471,13 @@ class Log {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   size_t SegmentsPastRetentionBytes() const;
   std::shared_ptr<const SegmentList> segments() const;
-  // Tells the open-segment cache that a sealed segment was used.
-  void Touched(const std::shared_ptr<internal::Segment>& segment) const;
+  // Tells the open-segment cache that a sealed segment of `list` was used.
+  void Touched(const std::shared_ptr<internal::Segment>& segment,
+               const SegmentList& list) const;
+  // The last segment (segments()->segments.back() without copying the
+  // list: one shared count less to move between the appender's and the
+  // readers' cores per append).
+  std::shared_ptr<internal::Segment> ActiveSegment() const;
   void PublishSegments(std::shared_ptr<const SegmentList> list);
   std::string Describe() const;
 

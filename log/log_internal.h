@@ -26,22 +26,23 @@ struct Log::SegmentList {
   std::vector<std::shared_ptr<internal::Segment>> segments;
 
   // The segment that holds (or would hold) `offset`: the last one whose
-  // base offset is <= offset. Null if offset is below the first.
-  std::shared_ptr<internal::Segment> Floor(int64_t offset) const {
+  // base offset is <= offset. Null if offset is below the first. Pointers
+  // into the list, valid while it lives: a reader copies no shared_ptr (its
+  // count is shared with the appender's thread, so each copy moves a cache
+  // line between cores).
+  const std::shared_ptr<internal::Segment>* Floor(int64_t offset) const {
     auto it = std::upper_bound(
         segments.begin(), segments.end(), offset,
         [](int64_t o, const std::shared_ptr<internal::Segment>& s) {
           return o < s->base_offset();
         });
-    return it == segments.begin() ? nullptr : *std::prev(it);
+    return it == segments.begin() ? nullptr : &*std::prev(it);
   }
-  // The segment after `segment`, or null.
-  std::shared_ptr<internal::Segment> After(
-      const internal::Segment* segment) const {
-    for (size_t i = 0; i + 1 < segments.size(); ++i) {
-      if (segments[i].get() == segment) return segments[i + 1];
-    }
-    return nullptr;
+  // The segment after `segment` (an element of this list), or null.
+  const std::shared_ptr<internal::Segment>* After(
+      const std::shared_ptr<internal::Segment>* segment) const {
+    const size_t next = static_cast<size_t>(segment - segments.data()) + 1;
+    return next < segments.size() ? &segments[next] : nullptr;
   }
 };
 

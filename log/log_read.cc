@@ -52,8 +52,9 @@ absl::StatusOr<LogReadResult> Log::ReadOnce(int64_t offset, size_t max_bytes) {
   }
   if (offset == result.log_end_offset) return result;
   std::shared_ptr<const SegmentList> list = segments();
-  for (std::shared_ptr<Segment> segment = list->Floor(offset);
-       segment != nullptr; segment = list->After(segment.get())) {
+  for (const std::shared_ptr<Segment>* at = list->Floor(offset); at != nullptr;
+       at = list->After(at)) {
+    const std::shared_ptr<Segment>& segment = *at;
     if (offset >= segment->next_offset()) {
       if (segment->corrupt_position() >= 0) {
         corrupt_batches_.fetch_add(1);
@@ -82,7 +83,7 @@ absl::StatusOr<LogReadResult> Log::ReadOnce(int64_t offset, size_t max_bytes) {
       corrupt_batches_.fetch_add(1);
       return status;
     }
-    Touched(segment);
+    Touched(segment, *list);
     // Compaction may have removed every batch from `offset` to the end of
     // this segment: then the next segment holds what comes next.
     if (!result.batches.empty()) return result;
@@ -225,7 +226,7 @@ absl::StatusOr<OffsetAndTimestamp> Log::OffsetForTimestamp(int64_t timestamp) {
     // Skip whole segments whose largest timestamp is older (known for
     // scanned segments; otherwise read their last time-index entry).
     absl::StatusOr<TimestampOffset> floor = segment->LookupTime(timestamp);
-    Touched(segment);
+    Touched(segment, *list);
     if (!floor.ok()) return floor.status();
     absl::StatusOr<uint64_t> position = segment->FindPosition(floor->offset);
     if (!position.ok()) return position.status();

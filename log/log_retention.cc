@@ -91,7 +91,7 @@ absl::StatusOr<size_t> Log::SegmentsPastRetentionMs() {
   for (const std::shared_ptr<Segment>& segment : list->segments) {
     if (segment->size() == 0) break;
     absl::StatusOr<int64_t> largest = segment->LargestTimestamp();
-    Touched(segment);
+    Touched(segment, *list);
     if (!largest.ok()) return largest.status();
     if (*largest >= cutoff) break;
     ++count;
