@@ -191,7 +191,7 @@ absl::Status Log::ValidateBatch(absl::string_view bytes,
                      options_.max_message_bytes));
   }
   *header = *parsed;
-  return VerifyBatchCrc(bytes.substr(0, parsed->size_bytes()));
+  return VerifyBatchCrc(*parsed, bytes.substr(0, parsed->size_bytes()));
 }
 
 absl::Status Log::ValidateBatches(

@@ -121,7 +121,7 @@ absl::Status Log::CheckBatch(const RecordBatchHeader& header,
                                             header.partition_leader_epoch,
                                             " outside [0, ", epoch, "]"));
   }
-  return VerifyBatchCrc(bytes);
+  return VerifyBatchCrc(header, bytes);
 }
 
 absl::Status Log::CutDuringRead(const Segment& segment) const {

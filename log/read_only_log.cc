@@ -353,7 +353,7 @@ absl::StatusOr<bool> ReadOnlyLog::ReadSegment(const std::string& path,
           "offsets ", header->base_offset, "-", header->last_offset(),
           " outside [", min_offset, ", ", next_base, ")"));
     } else if (bad.ok()) {
-      bad = VerifyBatchCrc(rest.substr(0, header->size_bytes()));
+      bad = VerifyBatchCrc(*header, rest.substr(0, header->size_bytes()));
     }
     if (!bad.ok()) {
       if (total == 0) return corrupt(at, bad.message());

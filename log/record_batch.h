@@ -288,6 +288,10 @@ absl::StatusOr<RecordBatchHeader> ReadBatchHeader(absl::string_view bytes);
 // be exactly one batch (as from ReadBatchHeader's size_bytes()). DataLoss on
 // mismatch or wrong size.
 absl::Status VerifyBatchCrc(absl::string_view batch);
+// The same for a batch whose header was already read: `header` must be
+// ReadBatchHeader(batch) (saves parsing it again on hot paths).
+absl::Status VerifyBatchCrc(const RecordBatchHeader& header,
+                            absl::string_view batch);
 
 // Interprets a control record (from a batch with is_control). DataLoss if the
 // key is shorter than 4 bytes, the value than 6 (for abort/commit), or a

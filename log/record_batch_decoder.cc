@@ -322,19 +322,24 @@ absl::StatusOr<RecordBatchHeader> ReadBatchHeader(absl::string_view bytes) {
 absl::Status VerifyBatchCrc(absl::string_view batch) {
   absl::StatusOr<RecordBatchHeader> h = ReadBatchHeader(batch);
   if (!h.ok()) return h.status();
-  if (batch.size() != h->size_bytes()) {
+  return VerifyBatchCrc(*h, batch);
+}
+
+absl::Status VerifyBatchCrc(const RecordBatchHeader& h,
+                            absl::string_view batch) {
+  if (batch.size() != h.size_bytes()) {
     return BatchError(
-        h->base_offset,
+        h.base_offset,
         absl::StrCat("VerifyBatchCrc: given ", batch.size(),
-                     " bytes, batchLength says ", h->size_bytes()));
+                     " bytes, batchLength says ", h.size_bytes()));
   }
   const uint32_t computed = Crc32c(batch.substr(format::kCrcCoverageStart));
-  if (computed != h->crc) {
+  if (computed != h.crc) {
     return BatchError(
-        h->base_offset,
+        h.base_offset,
         absl::StrFormat("CRC mismatch: stored 0x%08x at byte %d, computed "
                         "0x%08x over bytes [%d, %d)",
-                        h->crc, format::kCrcOffset, computed,
+                        h.crc, format::kCrcOffset, computed,
                         format::kCrcCoverageStart, batch.size()));
   }
   return absl::OkStatus();
@@ -359,7 +364,7 @@ absl::StatusOr<RecordBatchView> RecordBatchView::Parse(
                      " trailing bytes after the batch's ", h.size_bytes()));
   }
   if (options.verify_crc) {
-    absl::Status crc = VerifyBatchCrc(bytes);
+    absl::Status crc = VerifyBatchCrc(h, bytes);
     if (!crc.ok()) return crc;
   }
 

@@ -366,7 +366,7 @@ absl::StatusOr<SegmentScan> Segment::Recover(int64_t min_base_offset) {
           absl::StrCat("batch at position ", pos,
                        " has offsets beyond the segment's range"));
     } else {
-      bad = VerifyBatchCrc(rest.substr(0, header->size_bytes()));
+      bad = VerifyBatchCrc(*header, rest.substr(0, header->size_bytes()));
     }
     if (!bad.ok()) {
       scan.first_error =
