@@ -164,6 +164,16 @@ absl::StatusOr<std::shared_ptr<ReadOnlyLog>> Partition::OnlineReader() const {
   return reader_;
 }
 
+absl::StatusOr<Log*> Partition::OnlineForAppend() const
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  // log_ is only replaced under append_mu_ (which the caller holds) as well
+  // as mu_: reading it needs neither mu_ nor a copy of the shared_ptr.
+  if (read_only_) return ReadOnlyError("write");
+  Log* log = log_.get();
+  if (log == nullptr) return status();
+  return log;
+}
+
 std::shared_ptr<Log> Partition::log() const {
   MutexLock lock(&mu_);
   return log_;
@@ -179,10 +189,9 @@ PartitionState Partition::state() const {
   return state_;
 }
 
-void Partition::Appended() {
-  std::shared_ptr<Log> log = this->log();
-  if (log != nullptr && !replicated_.load(std::memory_order_acquire)) {
-    high_watermark_.store(log->log_end_offset(), std::memory_order_release);
+void Partition::Appended(const Log& log) {
+  if (!replicated_.load(std::memory_order_acquire)) {
+    high_watermark_.store(log.log_end_offset(), std::memory_order_release);
   }
   WakeAll();
 }
@@ -195,7 +204,7 @@ void Partition::WakeAll() {
 
 absl::StatusOr<AppendInfo> Partition::Append(absl::string_view batches) {
   MutexLock append(&append_mu_);
-  absl::StatusOr<std::shared_ptr<Log>> log = Online();
+  absl::StatusOr<Log*> log = OnlineForAppend();
   if (!log.ok()) return log.status();
   // Idempotent producers: a duplicate batch is answered with its original
   // offsets, a sequence gap refused (the log validates the rest).
@@ -237,7 +246,7 @@ absl::StatusOr<AppendInfo> Partition::Append(absl::string_view batches) {
     producers_.Record(header, offset, offset + header.last_offset_delta);
     offset += header.last_offset_delta + 1;
   }
-  Appended();
+  Appended(**log);
   return info;
 }
 
@@ -286,11 +295,11 @@ absl::StatusOr<AppendInfo> Partition::AppendInPlace(
     size_t max_batch_bytes,
     absl::FunctionRef<absl::StatusOr<size_t>(absl::Span<char>)> build) {
   MutexLock append(&append_mu_);
-  absl::StatusOr<std::shared_ptr<Log>> log = Online();
+  absl::StatusOr<Log*> log = OnlineForAppend();
   if (!log.ok()) return log.status();
   absl::StatusOr<AppendInfo> info =
       (*log)->AppendInPlace(max_batch_bytes, build);
-  if (info.ok()) Appended();
+  if (info.ok()) Appended(**log);
   return info;
 }
 

@@ -97,7 +97,7 @@ bool Partition::WaitForLogEnd(int64_t offset, absl::Time deadline) {
 absl::StatusOr<AppendInfo> Partition::AppendAsFollower(
     absl::string_view batches) {
   MutexLock append(&append_mu_);
-  absl::StatusOr<std::shared_ptr<Log>> log = Online();
+  absl::StatusOr<Log*> log = OnlineForAppend();
   if (!log.ok()) return log.status();
   absl::StatusOr<AppendInfo> info = (*log)->AppendAsFollower(batches);
   if (!info.ok()) return info;
@@ -107,7 +107,7 @@ absl::StatusOr<AppendInfo> Partition::AppendAsFollower(
     producers_.Record(*header, header->base_offset, header->last_offset());
     rest.remove_prefix(std::min(rest.size(), header->size_bytes()));
   }
-  Appended();
+  Appended(**log);
   return info;
 }
 
