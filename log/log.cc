@@ -194,8 +194,8 @@ absl::Status Log::ValidateBatch(absl::string_view bytes,
   return VerifyBatchCrc(*parsed, bytes.substr(0, parsed->size_bytes()));
 }
 
-absl::Status Log::ValidateBatches(
-    absl::string_view batches, std::vector<RecordBatchHeader>* headers) const {
+absl::Status Log::ValidateBatches(absl::string_view batches,
+                                  BatchHeaders* headers) const {
   for (size_t pos = 0; pos < batches.size();) {
     RecordBatchHeader header;
     if (absl::Status bad = ValidateBatch(batches.substr(pos), &header);
@@ -216,7 +216,7 @@ absl::Status Log::ValidateBatches(
 
 absl::StatusOr<AppendInfo> Log::Append(absl::string_view batches) {
   // Validate everything before touching the log.
-  std::vector<RecordBatchHeader> headers;
+  BatchHeaders headers;
   if (absl::Status s = ValidateBatches(batches, &headers); !s.ok()) return s;
 
   MutexLock lock(&append_mu_);
@@ -237,7 +237,7 @@ absl::StatusOr<AppendInfo> Log::Append(absl::string_view batches) {
 }
 
 absl::StatusOr<AppendInfo> Log::AppendAsFollower(absl::string_view batches) {
-  std::vector<RecordBatchHeader> headers;
+  BatchHeaders headers;
   if (absl::Status s = ValidateBatches(batches, &headers); !s.ok()) return s;
   // The leader's offsets must follow each other; epochs never go back.
   for (size_t i = 1; i < headers.size(); ++i) {

@@ -76,6 +76,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -423,9 +424,11 @@ class Log {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   // FailedPrecondition if the log is closed or a truncation failed.
   absl::Status CheckWritable() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // The headers of one Append's batches (usually one: no allocation).
+  using BatchHeaders = absl::InlinedVector<RecordBatchHeader, 1>;
   // Validates every batch of an Append (header, CRC, size).
   absl::Status ValidateBatches(absl::string_view batches,
-                               std::vector<RecordBatchHeader>* headers) const;
+                               BatchHeaders* headers) const;
   // Appends one validated batch; `as_follower` keeps its offsets and epoch.
   absl::Status AppendOne(absl::string_view batch, bool as_follower,
                          AppendInfo* info)

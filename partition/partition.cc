@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "io/path.h"
@@ -208,7 +209,7 @@ absl::StatusOr<AppendInfo> Partition::Append(absl::string_view batches) {
   if (!log.ok()) return log.status();
   // Idempotent producers: a duplicate batch is answered with its original
   // offsets, a sequence gap refused (the log validates the rest).
-  std::vector<RecordBatchHeader> headers;
+  absl::InlinedVector<RecordBatchHeader, 1> headers;  // no allocation
   for (absl::string_view rest = batches; !rest.empty();) {
     absl::StatusOr<RecordBatchHeader> header = ReadBatchHeader(rest);
     if (!header.ok()) break;  // Log::Append reports it
