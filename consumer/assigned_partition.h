@@ -42,6 +42,9 @@ struct Consumer::Assigned {
   std::optional<int64_t> position;  // unset until first needed
   bool paused = false;
   internal::FetchBuffer buffer;  // valid while buffer.position() == position
+  // Where the last fetch stopped in its segment: the next fetch starts
+  // there (Log::Read checks that it still fits).
+  ReadPosition read_from;
 };
 
 }  // namespace runnel

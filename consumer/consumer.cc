@@ -312,7 +312,7 @@ absl::Status Consumer::FetchInto(Assigned& a, int max_records,
     const bool fresh = a.buffer.empty();
     if (fresh) {
       absl::StatusOr<FetchResult> fetched =
-          a.partition->Fetch(*a.position, fetch_bytes);
+          a.partition->Fetch(*a.position, fetch_bytes, &a.read_from);
       if (absl::IsOutOfRange(fetched.status())) {
         // Out of the log (retention, truncation): reset as Kafka does.
         if (absl::Status s = ResetPosition(a); !s.ok()) return s;
@@ -320,6 +320,7 @@ absl::Status Consumer::FetchInto(Assigned& a, int max_records,
       }
       if (!fetched.ok()) return fetched.status();
       if (fetched->read.batches.empty()) return absl::OkStatus();
+      a.read_from = fetched->read.next;
       a.buffer.Reset(*std::move(fetched), *a.position);
     }
     const size_t before = out->records_.size();

@@ -192,6 +192,18 @@ struct AppendInfo {
 
 // Whole batches read from the log: views into the mapped segment, pinned by
 // this object.
+// Where a read stopped, so that the read of the offset after it can start
+// there rather than at the index entry below (up to index.interval.bytes
+// of batches to step over). Opaque; take it from LogReadResult::next and
+// give it back to Read. A stale one is harmless: Read checks it and falls
+// back to the index.
+struct ReadPosition {
+  int64_t offset = -1;            // the offset it is a position for
+  const void* segment = nullptr;  // the segment it lies in (identity only)
+  uint64_t cuts = 0;              // that segment's truncation count then
+  uint64_t position = 0;          // byte position in the segment
+};
+
 struct LogReadResult {
   std::vector<absl::string_view> batches;
   // The log's end offset when the read happened (Kafka's high watermark
@@ -199,6 +211,9 @@ struct LogReadResult {
   int64_t log_end_offset = 0;
   // Keeps the mapping alive.
   std::vector<std::shared_ptr<const void>> pins;
+  // Where the batch after the last one returned starts (set when batches
+  // is not empty): pass it to the next Read of next.offset.
+  ReadPosition next;
 };
 
 // What one Compact pass did.
@@ -346,8 +361,12 @@ class Log {
   // log start or above the log end offset (naming both); DataLoss if a
   // batch header there is corrupt (naming file and position); Unavailable
   // in the unlikely case that compaction or TruncateTo changed the segment
-  // under each of several retries (read again).
-  absl::StatusOr<LogReadResult> Read(int64_t offset, size_t max_bytes);
+  // under each of several retries (read again). `from`, if given, is the
+  // `next` of an earlier read: a sequential reader passes it to start
+  // where that read stopped (Kafka keeps the same position in a fetch
+  // session); a stale or foreign one only costs the index lookup.
+  absl::StatusOr<LogReadResult> Read(int64_t offset, size_t max_bytes,
+                                     const ReadPosition* from = nullptr);
 
   // The first batch whose max timestamp is >= `timestamp` (Kafka's
   // offsetsForTimes): its timestamp and its first offset at or after the
@@ -403,7 +422,13 @@ class Log {
 
   absl::Status Recover();
   int32_t LeaderEpochOnDisk();
-  absl::StatusOr<LogReadResult> ReadOnce(int64_t offset, size_t max_bytes);
+  absl::StatusOr<LogReadResult> ReadOnce(int64_t offset, size_t max_bytes,
+                                         const ReadPosition* from);
+  // Reads `segment` from the position `from` gives, if it is one for
+  // `offset` in this segment as it is now; false if not (nothing read).
+  bool ReadSegmentFrom(internal::Segment& segment, int64_t offset,
+                       size_t max_bytes, const ReadPosition* from,
+                       LogReadResult* result) const;
   absl::Status SwapCleanedGroup(
       const internal::CleanedGroup& group,
       const std::function<internal::SwapOutcome()>& swap,

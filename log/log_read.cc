@@ -29,19 +29,21 @@ using internal::Segment;
 using internal::ToSegmentOptions;
 using internal::WriteNumberFile;
 
-absl::StatusOr<LogReadResult> Log::Read(int64_t offset, size_t max_bytes) {
+absl::StatusOr<LogReadResult> Log::Read(int64_t offset, size_t max_bytes,
+                                        const ReadPosition* from) {
   // A segment replaced by compaction under this reader reports Unavailable:
   // the segment list has changed, so read again from the new one. So does
   // a segment a TruncateTo cut while this read walked it.
-  absl::StatusOr<LogReadResult> result = ReadOnce(offset, max_bytes);
+  absl::StatusOr<LogReadResult> result = ReadOnce(offset, max_bytes, from);
   for (int attempt = 0; attempt < 8 && absl::IsUnavailable(result.status());
        ++attempt) {
-    result = ReadOnce(offset, max_bytes);
+    result = ReadOnce(offset, max_bytes, nullptr);
   }
   return result;
 }
 
-absl::StatusOr<LogReadResult> Log::ReadOnce(int64_t offset, size_t max_bytes) {
+absl::StatusOr<LogReadResult> Log::ReadOnce(int64_t offset, size_t max_bytes,
+                                            const ReadPosition* from) {
   LogReadResult result;
   result.log_end_offset = log_end_offset_.load(std::memory_order_acquire);
   const int64_t start = log_start_offset_.load(std::memory_order_acquire);
@@ -64,6 +66,10 @@ absl::StatusOr<LogReadResult> Log::ReadOnce(int64_t offset, size_t max_bytes) {
                          " at position ", segment->corrupt_position()));
       }
       continue;  // a gap: read from the next segment
+    }
+    if (ReadSegmentFrom(*segment, offset, max_bytes, from, &result)) {
+      Touched(segment, *list);
+      return result;
     }
     absl::StatusOr<uint64_t> position = segment->FindPosition(offset);
     if (!position.ok()) return BelowStartOr(offset, position.status());
@@ -162,6 +168,30 @@ bool SkipBatchBefore(int64_t offset, int64_t* min_offset,
 
 }  // namespace
 
+bool Log::ReadSegmentFrom(Segment& segment, int64_t offset, size_t max_bytes,
+                          const ReadPosition* from,
+                          LogReadResult* result) const {
+  if (from == nullptr || from->offset != offset || from->segment != &segment ||
+      from->cuts != segment.cuts()) {
+    return false;
+  }
+  // The segment may still be another one at the same address, or the
+  // position stale in a way the count did not catch: accept the read only
+  // if it starts with the batch that holds `offset`. (Anything else, and
+  // a compaction gap too, goes the index's way.)
+  const absl::Status status =
+      ReadSegment(segment, offset, max_bytes, from->position, result);
+  if (status.ok() && !result->batches.empty() &&
+      internal::LoadBigEndian64(result->batches.front().data()) <=
+          static_cast<uint64_t>(offset)) {
+    return true;
+  }
+  result->batches.clear();
+  result->pins.clear();
+  result->next = ReadPosition();
+  return false;
+}
+
 // Reads whole batches of `segment` from `position` on (see Read).
 absl::Status Log::ReadSegment(Segment& segment, int64_t offset,
                               size_t max_bytes, uint64_t position,
@@ -215,6 +245,12 @@ absl::Status Log::ReadSegment(Segment& segment, int64_t offset,
   }
   if (segment.cuts_after_reads() != cuts) return CutDuringRead(segment);
   result->pins.push_back(pinned->mapping);
+  if (!result->batches.empty()) {
+    result->next.offset = min_offset;  // one past the last batch returned
+    result->next.segment = &segment;
+    result->next.cuts = cuts;
+    result->next.position = position + (pinned->bytes.size() - rest.size());
+  }
   return absl::OkStatus();
 }
 

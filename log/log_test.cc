@@ -152,6 +152,80 @@ TEST_P(LogTest, ReadFromTheMiddleOfABatchReturnsThatBatch) {
   EXPECT_EQ(read->log_end_offset, 10);
 }
 
+// The batches of a read, as owned strings (for comparing two reads).
+std::vector<std::string> BatchesOf(const absl::StatusOr<LogReadResult>& read) {
+  EXPECT_TRUE(read.ok()) << read.status();
+  std::vector<std::string> out;
+  if (read.ok()) {
+    for (absl::string_view b : read->batches) out.emplace_back(b);
+  }
+  return out;
+}
+
+TEST_P(LogTest, ReadsFromAReadPositionMatchReadsFromTheIndex) {
+  std::unique_ptr<Log> log = OpenLog();
+  for (int i = 0; i < 300; ++i) {  // small batches: many per index entry
+    ASSERT_TRUE(log->Append(Batch(1 + i % 3, 1700000000000, 10 + i % 7)).ok());
+  }
+  ReadPosition from;
+  int64_t offset = 0;
+  int reads = 0;
+  while (offset < log->log_end_offset()) {
+    const size_t max_bytes = reads % 2 == 0 ? 1 : 700;  // 1 or a few batches
+    absl::StatusOr<LogReadResult> hinted = log->Read(offset, max_bytes, &from);
+    ASSERT_EQ(BatchesOf(hinted), BatchesOf(log->Read(offset, max_bytes)))
+        << "offset " << offset;
+    ASSERT_FALSE(hinted->batches.empty());
+    absl::StatusOr<RecordBatchHeader> last =
+        ReadBatchHeader(hinted->batches.back());
+    ASSERT_TRUE(last.ok());
+    EXPECT_EQ(hinted->next.offset, last->last_offset() + 1);
+    offset = hinted->next.offset;
+    from = hinted->next;
+    ++reads;
+  }
+  EXPECT_EQ(offset, log->log_end_offset());
+}
+
+TEST_P(LogTest, AReadPositionThatNoLongerFitsIsNotTrusted) {
+  std::unique_ptr<Log> log = OpenLog();
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(log->Append(Batch(1)).ok());
+  // Positions for offsets 2, 5 and 8, from one-batch reads.
+  std::vector<ReadPosition> at(10);
+  for (int64_t offset = 0; offset + 1 < 10; ++offset) {
+    absl::StatusOr<LogReadResult> read = log->Read(offset, 1);
+    ASSERT_TRUE(read.ok()) << read.status();
+    at[offset + 1] = read->next;
+  }
+  const std::vector<std::string> expected = BatchesOf(log->Read(5, 1 << 20));
+  // For another offset, an earlier batch, a later batch, mid-batch: the
+  // same answer as from the index.
+  EXPECT_EQ(BatchesOf(log->Read(5, 1 << 20, &at[8])), expected);
+  ReadPosition earlier = at[2];
+  earlier.offset = 5;
+  EXPECT_EQ(BatchesOf(log->Read(5, 1 << 20, &earlier)), expected);
+  ReadPosition later = at[8];
+  later.offset = 5;
+  EXPECT_EQ(BatchesOf(log->Read(5, 1 << 20, &later)), expected);
+  ReadPosition inside = at[5];
+  inside.position += 7;
+  EXPECT_EQ(BatchesOf(log->Read(5, 1 << 20, &inside)), expected);
+  // Truncated and written again with batches of another size.
+  ASSERT_TRUE(log->TruncateTo(3).ok());
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(log->Append(Batch(2, 1700000000000, 40)).ok());
+  }
+  EXPECT_EQ(BatchesOf(log->Read(5, 1 << 20, &at[5])),
+            BatchesOf(log->Read(5, 1 << 20)));
+  absl::StatusOr<LogReadResult> read = log->Read(5, 1 << 20, &at[5]);
+  ASSERT_TRUE(read.ok());
+  ASSERT_FALSE(read->batches.empty());
+  absl::StatusOr<RecordBatchHeader> first = ReadBatchHeader(read->batches[0]);
+  ASSERT_TRUE(first.ok());
+  EXPECT_LE(first->base_offset, 5);
+  EXPECT_GE(first->last_offset(), 5);
+}
+
 TEST_P(LogTest, ReadOutsideTheLogIsOutOfRangeNamingTheOffsets) {
   std::unique_ptr<Log> log = OpenLog();
   ASSERT_TRUE(log->Append(Batch(2)).ok());

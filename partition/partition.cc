@@ -310,7 +310,8 @@ absl::Status Partition::Sync() {
   return (*log)->Sync();
 }
 
-absl::StatusOr<FetchResult> Partition::Fetch(int64_t offset, size_t max_bytes) {
+absl::StatusOr<FetchResult> Partition::Fetch(int64_t offset, size_t max_bytes,
+                                             const ReadPosition* from) {
   if (read_only_) {
     watched_.store(true, std::memory_order_relaxed);
     absl::StatusOr<std::shared_ptr<ReadOnlyLog>> reader = OnlineReader();
@@ -326,7 +327,7 @@ absl::StatusOr<FetchResult> Partition::Fetch(int64_t offset, size_t max_bytes) {
   absl::StatusOr<std::shared_ptr<Log>> log = Online();
   if (!log.ok()) return log.status();
   return FetchFrom(offset, (*log)->log_start_offset(), (*log)->log_end_offset(),
-                   [&] { return (*log)->Read(offset, max_bytes); });
+                   [&] { return (*log)->Read(offset, max_bytes, from); });
 }
 
 absl::StatusOr<FetchResult> Partition::FetchFrom(

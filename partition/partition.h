@@ -153,8 +153,10 @@ class Partition {
   // Reads whole batches from `offset` (see Log::Read), never at or past the
   // high watermark. Empty at the high watermark. OutOfRange (naming the
   // partition, offset and valid range) below the log start offset or past
-  // the high watermark.
-  absl::StatusOr<FetchResult> Fetch(int64_t offset, size_t max_bytes);
+  // the high watermark. `from`: the `read.next` of an earlier fetch, for a
+  // sequential reader (see Log::Read; ignored by read-only partitions).
+  absl::StatusOr<FetchResult> Fetch(int64_t offset, size_t max_bytes,
+                                    const ReadPosition* from = nullptr);
 
   // Blocks until high_watermark() > offset (true), or until `deadline`, or
   // the partition is closed or deleted (false).
