@@ -190,8 +190,6 @@ struct AppendInfo {
   size_t bytes = 0;
 };
 
-// Whole batches read from the log: views into the mapped segment, pinned by
-// this object.
 // Where a read stopped, so that the read of the offset after it can start
 // there rather than at the index entry below (up to index.interval.bytes
 // of batches to step over). Opaque; take it from LogReadResult::next and
@@ -204,6 +202,8 @@ struct ReadPosition {
   uint64_t position = 0;          // byte position in the segment
 };
 
+// Whole batches read from the log: views into the mapped segment, pinned by
+// this object.
 struct LogReadResult {
   std::vector<absl::string_view> batches;
   // The log's end offset when the read happened (Kafka's high watermark

@@ -367,6 +367,9 @@ class RecordIterator {
  private:
   // After the last record: an error if bytes follow it.
   void CheckNothingFollows();
+  // Next for a record before the end that the fast path did not take
+  // (headers, or an error to describe): the full parser.
+  bool NextFully(RecordView* record);
 
   const RecordBatchView* batch_;
   const char* pos_;

@@ -418,14 +418,20 @@ bool RecordIterator::Next(RecordView* record) {
     if (pos_ != s.end) status_ = TrailingRecordBytesError(h, s, pos_);
     return false;
   }
-  if (pos_ == s.end) {
-    status_ = MissingRecordsError(h, index_);
-    return false;
-  }
   if (internal::ParseSimpleRecord(h, s.end, &pos_, &prev_offset_delta_,
                                   record)) {
     ++index_;
     return true;
+  }
+  return NextFully(record);
+}
+
+bool RecordIterator::NextFully(RecordView* record) {
+  const RecordBatchHeader& h = batch_->header();
+  const Section s = SectionOf(*batch_);
+  if (pos_ == s.end) {
+    status_ = MissingRecordsError(h, index_);
+    return false;
   }
   headers_.clear();
   status_ =

@@ -95,7 +95,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline size_t RecordIterator::ForEach(
   while (i < n) {
     // The fast loop. The cursor and the record live in locals (registers):
     // stores through the visitor could alias members, and a record whose
-    // address escaped (to Next) would be built in memory.
+    // address escaped (to NextFully) would be built in memory.
     const char* pos = pos_;
     int64_t prev_offset_delta = prev_offset_delta_;
     const size_t from = i;
@@ -114,7 +114,7 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline size_t RecordIterator::ForEach(
     // A record the fast path does not take: headers, or an error to
     // describe. The full parser, then back to the fast loop.
     RecordView slow;
-    if (!Next(&slow)) return i;
+    if (!NextFully(&slow)) return i;
     visit(static_cast<const RecordView&>(slow));
     ++i;
   }
