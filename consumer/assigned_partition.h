@@ -41,7 +41,9 @@ struct Consumer::Assigned {
   std::shared_ptr<Partition> partition;
   std::optional<int64_t> position;  // unset until first needed
   bool paused = false;
-  internal::FetchBuffer buffer;  // valid while buffer.position() == position
+  // What is left of the last fetch, from `position` on (SetPosition drops
+  // it; Take moves both together).
+  internal::FetchBuffer buffer;
   // Where the last fetch stopped in its segment: the next fetch starts
   // there (Log::Read checks that it still fits).
   ReadPosition read_from;

@@ -308,7 +308,6 @@ absl::Status Consumer::FetchInto(Assigned& a, int max_records,
   // more: a buffer can run out without a record (its last batch had just
   // been handed out, or it held only control batches or compaction gaps).
   while (true) {
-    if (a.buffer.position() != *a.position) a.buffer.Clear();
     const bool fresh = a.buffer.empty();
     if (fresh) {
       absl::StatusOr<FetchResult> fetched =

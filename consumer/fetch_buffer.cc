@@ -112,8 +112,6 @@ absl::Status FetchBuffer::Take(int max_records, absl::string_view topic,
       kept_batch = false;
     }
     const RecordBatchHeader& header = current_->header();
-    const TimestampType timestamp_type = header.timestamp_type;
-    const int32_t leader_epoch = header.partition_leader_epoch;
     if (!kept_batch && header.compression != Compression::kNone) {
       out->views_.push_back(*current_);  // shares the decompressed records
       kept_batch = true;
@@ -123,23 +121,9 @@ absl::Status FetchBuffer::Take(int max_records, absl::string_view topic,
         asked, [&](const RecordView& r) ABSL_ATTRIBUTE_ALWAYS_INLINE {
           if (r.offset < position_) return;  // before the fetch position
           if (r.value) ReadAhead(r.value->data() + r.value->size());
-          // Built in place, field by field. Not aggregate-initialised:
-          // GCC zeroes the whole object first (rep stos, the hottest
-          // instruction of Poll when tried). Key and value are copied
-          // field by field too: a whole-optional copy is a wide load of
-          // what the parser has just stored in pieces, which the CPU
-          // cannot forward (it stalls: 2x slower when tried).
           ConsumerRecord* record =
               new (out->records_.AppendUninitialized()) ConsumerRecord;
-          record->topic = topic;
-          record->partition = partition_;
-          record->offset = r.offset;
-          record->timestamp = r.timestamp;
-          record->timestamp_type = timestamp_type;
-          record->headers = r.headers;
-          record->leader_epoch = leader_epoch;
-          if (r.key) record->key.emplace(r.key->data(), r.key->size());
-          if (r.value) record->value.emplace(r.value->data(), r.value->size());
+          FillConsumerRecord(topic, partition_, header, r, record);
           if (!r.headers.empty()) {  // r's headers live only for this call
             record->headers = KeepHeaders(r.headers, &out->header_chunks_);
           }

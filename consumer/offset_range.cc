@@ -32,10 +32,13 @@ absl::Status ReadOffsetRange(
   DecodeOptions decode;
   decode.verify_crc = false;  // Fetch (Log::Read) checked each batch
   DecodedBatch batch;
+  ReadPosition read_from;  // each fetch starts where the last one stopped
   for (int64_t offset = from; offset < until;) {
-    absl::StatusOr<FetchResult> fetched = (*partition)->Fetch(offset, 1 << 20);
+    absl::StatusOr<FetchResult> fetched =
+        (*partition)->Fetch(offset, 1 << 20, &read_from);
     if (!fetched.ok()) return fetched.status();
     if (fetched->read.batches.empty()) break;
+    read_from = fetched->read.next;
     for (absl::string_view bytes : fetched->read.batches) {
       if (absl::Status s = batch.DecodeInto(bytes, decode); !s.ok()) {
         return absl::DataLossError(absl::StrCat(tp.ToString(), " at offset ",
