@@ -402,15 +402,18 @@ void Producer::MarkActive(PartitionQueue* queue) {
 void Producer::MarkActiveAndWake(PartitionQueue* queue) {
   MutexLock lock(&mu_);
   active_.insert(queue);
-  // A sender already woken has not looked yet and will not sleep before
-  // it does: no second signal (a futex call when it sleeps).
-  if (sender_woken_) return;
-  sender_woken_ = true;
-  sender_wake_.Signal();
+  WakeSenderLocked();
 }
 
 void Producer::WakeSender() {
   MutexLock lock(&mu_);
+  WakeSenderLocked();
+}
+
+void Producer::WakeSenderLocked() {
+  // A sender already woken has not looked yet (it clears the flag when it
+  // does) and will not sleep before it does: no second signal.
+  if (sender_woken_) return;
   sender_woken_ = true;
   sender_wake_.Signal();
 }
@@ -435,8 +438,7 @@ absl::Status Producer::Close(absl::Duration timeout) {
     if (stop_sender_) return absl::OkStatus();  // closed before
     closing_ = true;
     closed_.store(true);
-    sender_woken_ = true;
-    sender_wake_.Signal();
+    WakeSenderLocked();
   }
   {
     MutexLock memory(&memory_mu_);

@@ -264,6 +264,7 @@ class Producer {
       std::vector<
           std::pair<std::unique_ptr<Batch>, absl::StatusOr<AppendInfo>>>& done);
   void WakeSender();
+  void WakeSenderLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   // The sender thread (producer_sender.cc).
   void SenderLoop();

@@ -40,6 +40,14 @@ ProducerRecord Record(absl::string_view topic,
   return record;
 }
 
+// A record of 286 bytes with overhead, to partition 0 of "t".
+ProducerRecord RecordOf286Bytes() {
+  static const std::string& value = *new std::string(250, 'v');
+  ProducerRecord record = Record("t", std::nullopt, value);
+  record.partition = 0;
+  return record;
+}
+
 class ProducerTest : public ::testing::Test {
  protected:
   void SetUp() override { OpenBroker(&fs_); }
@@ -60,6 +68,21 @@ class ProducerTest : public ::testing::Test {
         Producer::Create(broker_.get(), options);
     EXPECT_TRUE(producer.ok()) << producer.status();
     return producer.ok() ? std::move(*producer) : nullptr;
+  }
+
+  // A producer whose buffer.memory (1,000 bytes) three RecordOf286Bytes
+  // sends have filled: a fourth blocks, up to `max_block`. Nothing leaves
+  // before a Flush (linger.ms is an hour on a clock that stands still).
+  std::unique_ptr<Producer> ProducerWithFullBuffer(absl::Duration max_block) {
+    ProducerOptions options;
+    options.linger = absl::Hours(1);
+    options.buffer_memory = 1000;
+    options.max_block = max_block;
+    std::unique_ptr<Producer> producer = MakeProducer(options);
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_TRUE(producer->Send(RecordOf286Bytes()).ok());
+    }
+    return producer;
   }
 
   std::shared_ptr<Partition> Get(int32_t p) {
@@ -176,15 +199,9 @@ TEST_F(ProducerTest, LingerWaitsOnTheClockAndBatchSizeDoesNot) {
 }
 
 TEST_F(ProducerTest, FullBufferBlocksForMaxBlockThenFails) {
-  ProducerOptions options;
-  options.linger = absl::Hours(1);  // nothing leaves until the clock moves
-  options.buffer_memory = 1000;
-  options.max_block = absl::Milliseconds(30);
-  std::unique_ptr<Producer> producer = MakeProducer(options);
-  const std::string value(250, 'v');  // 286 bytes with overhead
-  ProducerRecord record = Record("t", std::nullopt, value);
-  record.partition = 0;
-  for (int i = 0; i < 3; ++i) RUNNEL_ASSERT_OK(producer->Send(record));
+  std::unique_ptr<Producer> producer =
+      ProducerWithFullBuffer(absl::Milliseconds(30));
+  const ProducerRecord record = RecordOf286Bytes();
   const absl::Time start = absl::Now();
   EXPECT_THAT(producer->Send(record),
               StatusIs(absl::StatusCode::kDeadlineExceeded,
@@ -199,15 +216,9 @@ TEST_F(ProducerTest, FullBufferBlocksForMaxBlockThenFails) {
 // A Send blocked on a full buffer.memory goes on once the sender frees it
 // (the release must wake it; it would otherwise fail after max.block.ms).
 TEST_F(ProducerTest, BlockedSendResumesWhenTheSenderFreesMemory) {
-  ProducerOptions options;
-  options.linger = absl::Hours(1);  // nothing leaves before the Flush
-  options.buffer_memory = 1000;
-  options.max_block = absl::Minutes(10);
-  std::unique_ptr<Producer> producer = MakeProducer(options);
-  const std::string value(250, 'v');  // 286 bytes with overhead
-  ProducerRecord record = Record("t", std::nullopt, value);
-  record.partition = 0;
-  for (int i = 0; i < 3; ++i) RUNNEL_ASSERT_OK(producer->Send(record));
+  std::unique_ptr<Producer> producer =
+      ProducerWithFullBuffer(absl::Minutes(10));
+  const ProducerRecord record = RecordOf286Bytes();
   absl::Status blocked_send;
   std::thread sender([&] { blocked_send = producer->Send(record); });
   RUNNEL_ASSERT_OK(producer->Flush());  // sends the 3, freeing their memory
