@@ -360,12 +360,15 @@ class Sender {
   Sender(const Schedule& schedule, int64_t records,
          std::function<absl::Status(int64_t)> send)
       : late_(records, schedule.warmup()),
+        took_(records, schedule.warmup()),
         send_(std::move(send)),
         thread_([this, &schedule, records] {
           for (int64_t i = 0; i < records; ++i) {
             const int64_t due = schedule.Due(i);
-            late_.Add(i, WaitUntilNs(due) - due);
+            const int64_t start = WaitUntilNs(due);
+            late_.Add(i, start - due);
             absl::Status s = send_(i);
+            took_.Add(i, NowNs() - start);
             if (!s.ok()) {
               status_ = std::move(s);
               failed_.store(true);
@@ -377,17 +380,22 @@ class Sender {
     if (thread_.joinable()) thread_.join();
   }
   bool failed() const { return failed_.load(); }
-  // Joins the thread; sets counter send_late_p99_us (how late the sender
-  // started its sends: the part of the latency that is the scheduler's).
+  // Joins the thread; sets counters send_late_p50_us/p99_us (how late the
+  // sender started its sends: the part of the latency that is the
+  // scheduler's) and send_p50_us/p99.9_us/max_us (how long sends took).
   absl::Status Join(benchmark::State& state) {
     thread_.join();
     state.counters["send_late_p50_us"] = late_.PercentileUs(0.5);
     state.counters["send_late_p99_us"] = late_.PercentileUs(0.99);
+    state.counters["send_p50_us"] = took_.PercentileUs(0.5);
+    state.counters["send_p99.9_us"] = took_.PercentileUs(0.999);
+    state.counters["send_max_us"] = took_.PercentileUs(1.0);
     return status_;
   }
 
  private:
   LatencyLog late_;  // start of each send - its due time
+  LatencyLog took_;  // end of each send - its start
   absl::Status status_;
   std::atomic<bool> failed_{false};
   const std::function<absl::Status(int64_t)> send_;
@@ -577,6 +585,85 @@ void BM_RoundTrip(benchmark::State& state, bool poll) {
   ReportRecords(state, 1);
 }
 
+// Ping-pong across two threads, both spinning: the benchmark thread hands
+// record i over and waits until the other thread has it back, so an
+// iteration is one full round trip with no pacing and no scheduler sleeps
+// (a steadier measure of the cross-core cost than the paced latency cases).
+//   BM_PingPong/ring    the floor: i stored to an atomic, the other thread
+//                       spins on it and stores the acknowledgement.
+//   BM_PingPong/runnel  Partition::Append of a 1-record batch; the other
+//                       thread Polls it (poll_spin) and acknowledges.
+void BM_PingPong(benchmark::State& state, bool runnel) {
+  absl::StatusOr<Fixture> f = OpenFixture();
+  if (Failed(state, f.status())) return;
+  absl::StatusOr<std::string> batch = SmallBatch(f->workload, 1);
+  if (Failed(state, batch.status())) return;
+  ConsumerOptions options = NoGroupEarliest();
+  options.poll_spin = absl::Seconds(1);
+  absl::StatusOr<std::unique_ptr<Consumer>> consumer =
+      Consumer::Create(f->broker.get(), options);
+  if (Failed(state, consumer.status())) return;
+  if (Failed(state, (*consumer)->Assign({{kTopic, 0}}))) return;
+  alignas(64) std::atomic<int64_t> sent{-1};
+  alignas(64) std::atomic<int64_t> acked{-1};
+  std::atomic<bool> stop{false};
+  std::atomic<bool> failed{false};
+  absl::Status received;  // the other thread's; read after it stopped
+  absl::Status appended;
+  std::thread other([&] {
+    for (int64_t want = 0; !stop.load(std::memory_order_relaxed);) {
+      if (!runnel) {
+        if (sent.load(std::memory_order_acquire) < want) {
+          CpuRelax();
+          continue;
+        }
+        acked.store(want++, std::memory_order_release);
+        continue;
+      }
+      absl::StatusOr<ConsumerRecords> polled =
+          (*consumer)->Poll(absl::Seconds(1));
+      if (absl::IsCancelled(polled.status())) return;  // Wakeup: done
+      if (!polled.ok()) {
+        received = polled.status();
+        failed.store(true);
+        return;
+      }
+      for (const ConsumerRecord& r : *polled) {
+        if (r.offset != want) {
+          received = absl::DataLossError(absl::StrCat(
+              "ping-pong: offset ", r.offset, ", expected ", want));
+          failed.store(true);
+          return;
+        }
+        acked.store(want++, std::memory_order_release);
+      }
+    }
+  });
+  int64_t next = 0;
+  for (auto _ : state) {
+    if (runnel) {
+      absl::StatusOr<AppendInfo> info = f->partition->Append(*batch);
+      if (!info.ok()) {
+        appended = info.status();
+        break;
+      }
+    } else {
+      sent.store(next, std::memory_order_release);
+    }
+    while (acked.load(std::memory_order_acquire) < next) {
+      if (failed.load(std::memory_order_relaxed)) break;
+      CpuRelax();
+    }
+    ++next;
+  }
+  stop.store(true);
+  (*consumer)->Wakeup();
+  other.join();
+  if (Failed(state, appended) || Failed(state, received)) return;
+  MarkVerified(state);
+  ReportRecords(state, 1);
+}
+
 // --- Registration. ---
 
 bool RegisterAll() {
@@ -596,6 +683,10 @@ bool RegisterAll() {
   benchmark::RegisterBenchmark("BM_RoundTrip/append", BM_RoundTrip, false)
       ->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("BM_RoundTrip/append_poll", BM_RoundTrip, true)
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("BM_PingPong/ring", BM_PingPong, false)
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("BM_PingPong/runnel", BM_PingPong, true)
       ->Unit(benchmark::kMicrosecond);
   Fixed(
       benchmark::RegisterBenchmark("BM_Latency_RingSpin", BM_Latency_RingSpin),
