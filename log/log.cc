@@ -116,6 +116,7 @@ std::shared_ptr<Segment> Log::ActiveSegment() const {
 }
 
 void Log::PublishSegments(std::shared_ptr<const SegmentList> list) {
+  tail_segment_ = list->segments.back().get();
   MutexLock lock(&segments_mu_);
   segments_ = std::move(list);
 }
@@ -124,8 +125,7 @@ void Log::PublishSegments(std::shared_ptr<const SegmentList> list) {
 // mapping, descriptor or directory sync.
 absl::Status Log::EnsureActive() {
   if (active_ready_) return absl::OkStatus();
-  std::shared_ptr<Segment> last = ActiveSegment();
-  if (absl::Status s = last->MakeActive(); !s.ok()) return s;
+  if (absl::Status s = TailSegment().MakeActive(); !s.ok()) return s;
   if (absl::Status s = RemoveCleanShutdownMarker(); !s.ok()) return s;
   active_ready_ = true;
   return absl::OkStatus();
@@ -301,7 +301,7 @@ absl::Status Log::AppendOne(absl::string_view batch, bool as_follower,
   if (!parsed.ok()) return parsed.status();
   RecordBatchHeader header = *parsed;
   if (absl::Status s = EnsureActive(); !s.ok()) return s;
-  std::shared_ptr<Segment> active;
+  Segment* active;
   if (absl::Status s = MaybeRoll(batch.size(), header.max_timestamp, &active);
       !s.ok()) {
     return s;
@@ -340,7 +340,7 @@ absl::StatusOr<AppendInfo> Log::AppendInPlace(
   if (absl::Status s = CheckWritable(); !s.ok()) return s;
   if (absl::Status s = EnsureActive(); !s.ok()) return s;
   // Roll as for a batch of the largest size (its timestamp is not known).
-  std::shared_ptr<Segment> active;
+  Segment* active;
   if (absl::Status s = MaybeRoll(max_batch_bytes, -1, &active); !s.ok()) {
     return s;
   }
@@ -372,10 +372,12 @@ absl::StatusOr<AppendInfo> Log::AppendInPlace(
 }
 
 // Kafka's roll conditions: the batch would overflow segment.bytes, the
-// index is full, or segment.ms passed since the segment's first batch.
+// index is full, or segment.ms passed since the segment's first batch. (A
+// full index rolls when the batch would need an entry: up to
+// index.interval.bytes later than Kafka, for an append free of reader locks.)
 absl::Status Log::MaybeRoll(size_t batch_bytes, int64_t max_timestamp,
-                            std::shared_ptr<Segment>* active) {
-  *active = ActiveSegment();
+                            Segment** active) {
+  *active = &TailSegment();
   const uint64_t size = (*active)->size();
   if (size == 0) return absl::OkStatus();  // any batch fits an empty segment
   const bool full = size + batch_bytes > options_.segment_bytes;
@@ -383,9 +385,11 @@ absl::Status Log::MaybeRoll(size_t batch_bytes, int64_t max_timestamp,
   const bool old =
       first_ts >= 0 && max_timestamp - first_ts >=
                            absl::ToInt64Milliseconds(options_.segment_ms);
-  if (!full && !old && !(*active)->IndexFull()) return absl::OkStatus();
+  if (!full && !old && !(*active)->NoRoomForNextIndexEntry()) {
+    return absl::OkStatus();
+  }
   absl::Status rolled = Roll();
-  *active = ActiveSegment();
+  *active = &TailSegment();
   return rolled;
 }
 
@@ -512,8 +516,7 @@ absl::Status Log::Close() {
   }
   closed_ = true;
   if (!active_ready_) return absl::OkStatus();  // nothing was written
-  std::shared_ptr<Segment> active = ActiveSegment();
-  if (absl::Status s = active->Seal(); !s.ok()) return s;
+  if (absl::Status s = TailSegment().Seal(); !s.ok()) return s;
   const int64_t end = log_end_offset_.load();
   recovery_point_.store(end);
   if (absl::Status s = WriteCheckpoint(kRecoveryPointFile, end); !s.ok()) {

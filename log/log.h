@@ -485,7 +485,7 @@ class Log {
   // Rolls if a batch of `batch_bytes` may not go into the active segment;
   // then sets *active to the segment to append to.
   absl::Status MaybeRoll(size_t batch_bytes, int64_t max_timestamp,
-                         std::shared_ptr<internal::Segment>* active)
+                         internal::Segment** active)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   absl::Status Roll() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   absl::Status MaybeFlush() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
@@ -503,10 +503,16 @@ class Log {
   void Touched(const std::shared_ptr<internal::Segment>& segment,
                const SegmentList& list) const;
   // The last segment (segments()->segments.back() without copying the
-  // list: one shared count less to move between the appender's and the
-  // readers' cores per append).
+  // list), for those that do not hold append_mu_ (Sync).
   std::shared_ptr<internal::Segment> ActiveSegment() const;
-  void PublishSegments(std::shared_ptr<const SegmentList> list);
+  // The same for the appender: no lock a reader takes, so nothing on the
+  // append path moves between the appender's and a tailing reader's cores.
+  internal::Segment& TailSegment() const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_) {
+    return *tail_segment_;
+  }
+  void PublishSegments(std::shared_ptr<const SegmentList> list)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   std::string Describe() const;
 
   const std::string dir_;
@@ -521,8 +527,10 @@ class Log {
 
   // Retention, DeleteRecordsBefore and Compact: one at a time.
   Mutex maintenance_mu_ ABSL_ACQUIRED_BEFORE(append_mu_);
-  // Appends: one at a time.
-  Mutex append_mu_ ABSL_ACQUIRED_BEFORE(sync_mu_);
+  // Appends: one at a time. This group is the appender's alone; the next
+  // ones start on their own cache lines, so a tailing reader's locks and
+  // the appender's stores do not share one.
+  alignas(kCacheLineBytes) Mutex append_mu_ ABSL_ACQUIRED_BEFORE(sync_mu_);
   bool closed_ ABSL_GUARDED_BY(append_mu_) = false;
   // A TruncateTo/TruncateFullyAndStartAt failed part-way: writes wait for
   // a successful retry.
@@ -533,20 +541,23 @@ class Log {
   int64_t unflushed_messages_ ABSL_GUARDED_BY(append_mu_) = 0;
   absl::Time oldest_unflushed_ ABSL_GUARDED_BY(append_mu_) =
       absl::InfiniteFuture();
+  // segments_->segments.back(): the list changes only under append_mu_ too.
+  internal::Segment* tail_segment_ ABSL_GUARDED_BY(append_mu_) = nullptr;
 
   // The segment list, replaced (copy-on-write) on roll and deletion.
-  mutable Mutex segments_mu_;
+  alignas(kCacheLineBytes) mutable Mutex segments_mu_;
   std::shared_ptr<const SegmentList> segments_ ABSL_GUARDED_BY(segments_mu_);
 
   // Group commit: one flusher at a time; others wait for its result.
-  Mutex sync_mu_;
+  alignas(kCacheLineBytes) Mutex sync_mu_;
   CondVar sync_done_;
   bool sync_running_ ABSL_GUARDED_BY(sync_mu_) = false;
   // Bytes of the active segment known durable.
   int64_t synced_segment_base_ ABSL_GUARDED_BY(sync_mu_) = -1;
   uint64_t synced_bytes_ ABSL_GUARDED_BY(sync_mu_) = 0;
 
-  std::atomic<int64_t> log_start_offset_{0};
+  // Written by the appender (and rarely by maintenance), read by readers.
+  alignas(kCacheLineBytes) std::atomic<int64_t> log_start_offset_{0};
   std::atomic<int64_t> log_end_offset_{0};
   std::atomic<int64_t> recovery_point_{0};
   std::atomic<int64_t> corrupt_batches_{0};

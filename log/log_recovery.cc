@@ -97,10 +97,10 @@ absl::Status Log::Recover() {
     if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) return s;
     auto list = std::make_shared<SegmentList>();
     list->segments.push_back(*std::move(active));
-    PublishSegments(std::move(list));
     log_end_offset_.store(base);
     recovery_point_.store(base);
-    MutexLock lock(&append_mu_);
+    MutexLock lock(&append_mu_);  // no one else yet; for the annotations
+    PublishSegments(std::move(list));
     active_ready_ = true;
     return absl::OkStatus();
   }
@@ -155,6 +155,7 @@ absl::Status Log::RecoverSegments(std::vector<int64_t> bases,
   log_start_offset_.store(std::max(log_start_offset_.load(), bases.front()));
   log_end_offset_.store(next_offset);
   recovery_point_.store(std::min(point, next_offset));
+  MutexLock lock(&append_mu_);  // no one else yet; for the annotations
   PublishSegments(std::move(list));
   return absl::OkStatus();
 }

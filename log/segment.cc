@@ -185,10 +185,17 @@ absl::Status Segment::CommitTail(const RecordBatchHeader& header) {
       !s.ok()) {
     return s;
   }
-  {
+  NoteMaxTimestamp(header);
+  if (IndexEntryDue()) {
+    // Readers look entries up under mu_; the rest of an append takes no
+    // lock a reader takes.
     MutexLock lock(&mu_);
-    if (absl::Status s = IndexBatch(header, position); !s.ok()) return s;
+    if (absl::Status s = AddIndexEntryLocked(header.last_offset(), position);
+        !s.ok()) {
+      return s;
+    }
   }
+  bytes_since_index_entry_ += header.size_bytes();
   if (first_batch_timestamp_.load(std::memory_order_relaxed) < 0) {
     first_batch_timestamp_.store(header.max_timestamp,
                                  std::memory_order_release);
@@ -204,30 +211,44 @@ absl::Status Segment::CommitTail(const RecordBatchHeader& header) {
 // last one, and a time-index entry for the largest timestamp so far.
 absl::Status Segment::IndexBatch(const RecordBatchHeader& header,
                                  uint64_t position) {
-  const int64_t last_offset = header.base_offset + header.last_offset_delta;
-  if (header.max_timestamp > max_timestamp_.load(std::memory_order_relaxed)) {
-    max_timestamp_.store(header.max_timestamp, std::memory_order_release);
-    offset_of_max_timestamp_.store(last_offset, std::memory_order_release);
-  }
-  if (bytes_since_index_entry_ > options_.index_interval_bytes) {
-    if (absl::Status s =
-            index_->Append(last_offset, static_cast<uint32_t>(position));
+  NoteMaxTimestamp(header);
+  if (IndexEntryDue()) {
+    if (absl::Status s = AddIndexEntryLocked(header.last_offset(), position);
         !s.ok()) {
       return s;
     }
-    if (absl::Status s = time_index_->MaybeAppend(
-            max_timestamp_.load(std::memory_order_relaxed),
-            offset_of_max_timestamp_.load(std::memory_order_relaxed));
-        !s.ok()) {
-      return s;
-    }
-    bytes_since_index_entry_ = 0;
   }
   bytes_since_index_entry_ += header.size_bytes();
   return absl::OkStatus();
 }
 
-bool Segment::IndexFull() const {
+void Segment::NoteMaxTimestamp(const RecordBatchHeader& header) {
+  if (header.max_timestamp > max_timestamp_.load(std::memory_order_relaxed)) {
+    max_timestamp_.store(header.max_timestamp, std::memory_order_release);
+    offset_of_max_timestamp_.store(header.last_offset(),
+                                   std::memory_order_release);
+  }
+}
+
+absl::Status Segment::AddIndexEntryLocked(int64_t last_offset,
+                                          uint64_t position) {
+  if (absl::Status s =
+          index_->Append(last_offset, static_cast<uint32_t>(position));
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = time_index_->MaybeAppend(
+          max_timestamp_.load(std::memory_order_relaxed),
+          offset_of_max_timestamp_.load(std::memory_order_relaxed));
+      !s.ok()) {
+    return s;
+  }
+  bytes_since_index_entry_ = 0;
+  return absl::OkStatus();
+}
+
+bool Segment::NoRoomForNextIndexEntry() const {
+  if (!IndexEntryDue()) return false;
   MutexLock lock(&mu_);
   return (index_ != nullptr && index_->IsFull()) ||
          (time_index_ != nullptr && time_index_->IsFull());

@@ -163,8 +163,11 @@ class Segment {
   // start of the reserved tail, stamping base offset and leader epoch as
   // Append does.
   absl::Status CommitTail(const RecordBatchHeader& header);
-  // True if the offset index has no room for another entry.
-  bool IndexFull() const;
+  // True if the next batch would add an index entry (more than
+  // index.interval.bytes were appended since the last one) and the offset
+  // or time index has no room for it: roll first. Appender only; takes mu_
+  // only when an entry is due, so most appends take no lock a reader takes.
+  bool NoRoomForNextIndexEntry() const;
   // Makes bytes [from, to) of the .log durable (msync of that range).
   absl::Status SyncRange(uint64_t from, uint64_t to);
   // Makes the whole segment durable: .log data and size (fdatasync).
@@ -286,6 +289,14 @@ class Segment {
   absl::Status ReserveFor(uint64_t end);
   absl::Status IndexBatch(const RecordBatchHeader& header, uint64_t position)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // IndexBatch's steps: the largest timestamp so far (atomics), whether an
+  // index entry is due, and the entries themselves.
+  void NoteMaxTimestamp(const RecordBatchHeader& header);
+  bool IndexEntryDue() const {
+    return bytes_since_index_entry_ > options_.index_interval_bytes;
+  }
+  absl::Status AddIndexEntryLocked(int64_t last_offset, uint64_t position)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status RebuildIndexesLocked(absl::string_view bytes)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status OpenWritableIndexesLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -316,8 +327,10 @@ class Segment {
   std::atomic<uint64_t> size_{0};
   std::atomic<int64_t> next_offset_;
 
-  // Open state; mu_ guards opening, closing and (re)mapping.
-  mutable Mutex mu_;
+  // Open state; mu_ guards opening, closing and (re)mapping. Readers lock
+  // it for every view: it gets its own cache line, away from the published
+  // state above and the appender's below.
+  alignas(kCacheLineBytes) mutable Mutex mu_;
   std::unique_ptr<File> file_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<MappedRegion> map_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<OffsetIndex> index_ ABSL_GUARDED_BY(mu_);
@@ -331,10 +344,11 @@ class Segment {
   // An index file was unreadable and recreated empty: rebuild from the log.
   bool indexes_need_rebuild_ ABSL_GUARDED_BY(mu_) = false;
 
-  // Appender-only state (the Log's append lock).
-  MappedRegion* active_map_ = nullptr;  // == map_ while active
-  uint64_t reserved_ = 0;               // file bytes reserved (active)
-  uint64_t chunk_ = 0;                  // size of the last reservation
+  // Appender-only state (the Log's append lock). active_map_ == map_ while
+  // the segment is active.
+  alignas(kCacheLineBytes) MappedRegion* active_map_ = nullptr;
+  uint64_t reserved_ = 0;  // file bytes reserved (active)
+  uint64_t chunk_ = 0;     // size of the last reservation
   uint64_t bytes_since_index_entry_ = 0;
   std::atomic<int64_t> max_timestamp_{-1};
   std::atomic<int64_t> offset_of_max_timestamp_;

@@ -281,23 +281,25 @@ class Partition {
   const bool read_only_;
   std::atomic<bool> watched_{false};
 
-  // Serializes appends with reconfiguration and shutdown.
-  Mutex append_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  // Serializes appends with reconfiguration and shutdown. Each group below
+  // starts a cache line: fetches lock mu_, appends lock append_mu_ and
+  // wait_mu_, both read log_.
+  alignas(kCacheLineBytes) Mutex append_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   LogOptions options_ ABSL_GUARDED_BY(append_mu_);
   internal::ProducerStateTable producers_ ABSL_GUARDED_BY(append_mu_);
 
-  mutable Mutex mu_;
-  std::shared_ptr<Log> log_ ABSL_GUARDED_BY(mu_);
+  alignas(kCacheLineBytes) mutable Mutex mu_;
+  alignas(kCacheLineBytes) std::shared_ptr<Log> log_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<ReadOnlyLog> reader_ ABSL_GUARDED_BY(mu_);  // read-only
   absl::Status status_ ABSL_GUARDED_BY(mu_);
   PartitionState state_ ABSL_GUARDED_BY(mu_);
 
   // Waiters: WaitForData's condition variable and registered notifiers.
-  Mutex wait_mu_;
+  alignas(kCacheLineBytes) Mutex wait_mu_;
   CondVar data_;
   absl::flat_hash_set<DataNotifier*> notifiers_ ABSL_GUARDED_BY(wait_mu_);
 
-  std::atomic<int64_t> high_watermark_{0};
+  alignas(kCacheLineBytes) std::atomic<int64_t> high_watermark_{0};
   // More than one replica: the replication layer owns the high watermark.
   std::atomic<bool> replicated_{false};
   std::atomic<bool> shut_{false};

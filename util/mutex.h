@@ -34,12 +34,18 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <mutex>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/time/time.h"
 
 namespace runnel {
+
+// The size of a cache line. State one thread writes while another reads
+// goes on its own line (alignas(kCacheLineBytes)): otherwise every write
+// by one core takes the line from the other, even for unrelated fields.
+inline constexpr size_t kCacheLineBytes = 64;
 
 class CondVar;
 
