@@ -44,18 +44,16 @@ void AdviseHugePages(char* at, size_t length) {
 
 class MmapRegion final : public MappedRegion {
  public:
-  // `base`/`reserved`: the page-aligned address range (all of it mapped for
-  // a plain region; only the first `mapped` bytes for a growable one);
+  // `base`/`reserved`: the page-aligned address range, all of it mapped;
   // `delta`: where the first requested byte sits inside it; `fd`: a
   // duplicate descriptor owned by the region, or -1 if it cannot grow.
-  MmapRegion(std::string path, char* base, size_t reserved, size_t mapped,
-             size_t delta, uint64_t offset, size_t length, size_t capacity,
-             MapMode mode, int fd)
+  MmapRegion(std::string path, char* base, size_t reserved, size_t delta,
+             uint64_t offset, size_t length, size_t capacity, MapMode mode,
+             int fd)
       : MappedRegion(std::move(path), base + delta, length, offset, mode,
                      capacity),
         base_(base),
         reserved_(reserved),
-        mapped_(mapped),
         delta_(delta),
         fd_(fd) {}
   ~MmapRegion() override {
@@ -96,6 +94,9 @@ class MmapRegion final : public MappedRegion {
     return absl::OkStatus();
   }
 
+  // The whole capacity is mapped already (MmapFile): growing maps nothing,
+  // so it never waits for the process's mmap lock, which a prefault of
+  // fresh pages on another thread can hold for milliseconds.
   absl::Status Grow(size_t new_size) override {
     if (new_size <= size()) return absl::OkStatus();
     if (fd_ < 0 || new_size > capacity()) return MappedRegion::Grow(new_size);
@@ -105,20 +106,6 @@ class MmapRegion final : public MappedRegion {
     if (offset() + new_size > file_size) {
       return MapBeyondEofError(path(), offset(), new_size, file_size);
     }
-    const size_t want = RoundUpToPage(delta_ + new_size);
-    if (want > mapped_) {
-      void* at = ::mmap(base_ + mapped_, want - mapped_, Prot(mode()),
-                        MAP_SHARED | MAP_FIXED, fd_,
-                        static_cast<off_t>(offset() - delta_ + mapped_));
-      if (at == MAP_FAILED) {
-        return IoError(errno, "grow map", path(),
-                       RangeDetail(offset(), new_size));
-      }
-      if (mode() == MapMode::kReadWrite) {
-        AdviseHugePages(base_ + mapped_, want - mapped_);
-      }
-      mapped_ = want;
-    }
     set_size(new_size);
     return absl::OkStatus();
   }
@@ -126,7 +113,6 @@ class MmapRegion final : public MappedRegion {
  private:
   char* const base_;
   const size_t reserved_;
-  size_t mapped_;
   const size_t delta_;
   const int fd_;
 };
@@ -150,31 +136,25 @@ absl::StatusOr<std::unique_ptr<MappedRegion>> MmapFile(
       return IoError(errno, "map", path, RangeDetail(offset, length));
     }
     return std::unique_ptr<MappedRegion>(new MmapRegion(
-        std::string(path), static_cast<char*>(base), length + delta,
-        length + delta, delta, offset, length, length, mode, /*fd=*/-1));
+        std::string(path), static_cast<char*>(base), length + delta, delta,
+        offset, length, length, mode, /*fd=*/-1));
   }
-  // Growable: reserve address space (no memory, no file pages), then map
-  // the file's current bytes over its start. A multiple of the huge page
-  // size, so the kernel aligns it to one (huge pages need both the address
-  // and the file offset aligned).
+  // Growable: map the whole capacity now, past the end of the file. Those
+  // pages are never touched (size() only covers bytes the file holds; Grow
+  // checks), and mapping them once means growing takes no mmap call. A
+  // multiple of the huge page size, so the kernel aligns it to one (huge
+  // pages need both the address and the file offset aligned).
   size_t reserved = RoundUpToPage(capacity + delta);
   if (mode == MapMode::kReadWrite && reserved >= kHugePage) {
     reserved = (reserved + kHugePage - 1) / kHugePage * kHugePage;
   }
-  void* base = ::mmap(nullptr, reserved, PROT_NONE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void* base =
+      ::mmap(nullptr, reserved, Prot(mode), MAP_SHARED, fd, aligned_offset);
   if (base == MAP_FAILED) {
     return IoError(errno, "map", path, RangeDetail(offset, capacity));
   }
-  const size_t mapped = RoundUpToPage(length + delta);
-  if (::mmap(base, mapped, Prot(mode), MAP_SHARED | MAP_FIXED, fd,
-             aligned_offset) == MAP_FAILED) {
-    const int error = errno;
-    ::munmap(base, reserved);
-    return IoError(error, "map", path, RangeDetail(offset, length));
-  }
   if (mode == MapMode::kReadWrite) {
-    AdviseHugePages(static_cast<char*>(base), mapped);
+    AdviseHugePages(static_cast<char*>(base), reserved);
   }
   const int dup_fd = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (dup_fd < 0) {
@@ -184,7 +164,7 @@ absl::StatusOr<std::unique_ptr<MappedRegion>> MmapFile(
   }
   return std::unique_ptr<MappedRegion>(
       new MmapRegion(std::string(path), static_cast<char*>(base), reserved,
-                     mapped, delta, offset, length, capacity, mode, dup_fd));
+                     delta, offset, length, capacity, mode, dup_fd));
 }
 
 }  // namespace internal
