@@ -226,7 +226,7 @@ absl::StatusOr<AppendInfo> Log::Append(absl::string_view batches) {
   size_t pos = 0;
   for (const RecordBatchHeader& header : headers) {
     absl::string_view batch = batches.substr(pos, header.size_bytes());
-    if (absl::Status s = AppendOne(batch, /*as_follower=*/false, &info);
+    if (absl::Status s = AppendOne(batch, header, /*as_follower=*/false, &info);
         !s.ok()) {
       return s;
     }
@@ -285,7 +285,7 @@ absl::StatusOr<AppendInfo> Log::AppendAsFollower(absl::string_view batches) {
   size_t pos = 0;
   for (const RecordBatchHeader& header : headers) {
     absl::string_view batch = batches.substr(pos, header.size_bytes());
-    if (absl::Status s = AppendOne(batch, /*as_follower=*/true, &info);
+    if (absl::Status s = AppendOne(batch, header, /*as_follower=*/true, &info);
         !s.ok()) {
       return s;
     }
@@ -295,11 +295,10 @@ absl::StatusOr<AppendInfo> Log::AppendAsFollower(absl::string_view batches) {
   return info;
 }
 
-absl::Status Log::AppendOne(absl::string_view batch, bool as_follower,
-                            AppendInfo* info) {
-  absl::StatusOr<RecordBatchHeader> parsed = ReadBatchHeader(batch);
-  if (!parsed.ok()) return parsed.status();
-  RecordBatchHeader header = *parsed;
+absl::Status Log::AppendOne(absl::string_view batch,
+                            const RecordBatchHeader& validated,
+                            bool as_follower, AppendInfo* info) {
+  RecordBatchHeader header = validated;
   if (absl::Status s = EnsureActive(); !s.ok()) return s;
   Segment* active;
   if (absl::Status s = MaybeRoll(batch.size(), header.max_timestamp, &active);

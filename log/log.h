@@ -454,8 +454,10 @@ class Log {
   // Validates every batch of an Append (header, CRC, size).
   absl::Status ValidateBatches(absl::string_view batches,
                                BatchHeaders* headers) const;
-  // Appends one validated batch; `as_follower` keeps its offsets and epoch.
-  absl::Status AppendOne(absl::string_view batch, bool as_follower,
+  // Appends one validated batch (`header` is its header, as
+  // ValidateBatches parsed it); `as_follower` keeps its offsets and epoch.
+  absl::Status AppendOne(absl::string_view batch,
+                         const RecordBatchHeader& header, bool as_follower,
                          AppendInfo* info)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   // Truncation's steps (log_truncate.cc). On success they tell which
