@@ -194,8 +194,9 @@ class File {
   // Like Map, but reserves address space for `capacity` bytes so the region
   // can later Grow in place: the way to map a file that is still being
   // written (reserve space in the file, then Grow the mapping over it)
-  // without ever mapping past the end of the file. capacity < length is
-  // InvalidArgument.
+  // without ever touching bytes past the end of the file (an
+  // implementation may map them ahead, as the POSIX one does). capacity <
+  // length is InvalidArgument.
   virtual absl::StatusOr<std::unique_ptr<MappedRegion>> MapGrowable(
       uint64_t offset, size_t length, size_t capacity, MapMode mode) = 0;
   // Releases the descriptor. Later calls fail with FailedPrecondition.

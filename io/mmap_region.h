@@ -12,13 +12,16 @@
 // keep `fd`: it stays valid after the descriptor is closed. Sync is msync
 // MS_SYNC over the pages covering the range; the destructor unmaps.
 //
-// Growable regions (capacity > length) reserve `capacity` bytes of address
-// space up front (PROT_NONE, no memory committed) and keep a duplicate of
-// `fd`; Grow maps more of the file into that space with MAP_FIXED, so data()
-// never moves, after checking (fstat) that the file holds the bytes.
-// Growable read-write regions (files being appended to) ask for huge pages
-// (madvise MADV_HUGEPAGE on every mapped piece; the reservation is rounded
-// to 2 MiB so it is aligned): fewer, cheaper page faults. Best effort.
+// Growable regions (capacity > length) map `capacity` bytes of the file up
+// front, past its end, and keep a duplicate of `fd`; Grow only checks
+// (fstat) that the file now holds the bytes and widens size(), so data()
+// never moves and growing makes no mapping call: an mmap(MAP_FIXED) per
+// growth took the process's mmap lock for writing, and so waited for any
+// prefault in flight. Pages past the end of the file are never touched
+// (size() covers only bytes the file holds). Growable read-write regions
+// (files being appended to) ask for huge pages (madvise MADV_HUGEPAGE; the
+// range is rounded to 2 MiB so it is aligned): fewer, cheaper page faults.
+// Best effort.
 //
 // Thread-safety: Sync may be called from several threads; Grow from one.
 #ifndef RUNNEL_IO_MMAP_REGION_H_
