@@ -604,8 +604,8 @@ void BM_PingPong(benchmark::State& state, bool runnel) {
       Consumer::Create(f->broker.get(), options);
   if (Failed(state, consumer.status())) return;
   if (Failed(state, (*consumer)->Assign({{kTopic, 0}}))) return;
-  alignas(64) std::atomic<int64_t> sent{-1};
-  alignas(64) std::atomic<int64_t> acked{-1};
+  alignas(kCacheLineBytes) std::atomic<int64_t> sent{-1};
+  alignas(kCacheLineBytes) std::atomic<int64_t> acked{-1};
   std::atomic<bool> stop{false};
   std::atomic<bool> failed{false};
   absl::Status received;  // the other thread's; read after it stopped

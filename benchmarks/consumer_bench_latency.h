@@ -42,6 +42,7 @@
 
 #include "absl/strings/string_view.h"
 #include "benchmark/benchmark.h"
+#include "util/mutex.h"
 
 namespace runnel {
 namespace bench {
@@ -83,8 +84,8 @@ class SpscRing {
  private:
   const size_t mask_;
   std::unique_ptr<int64_t[]> slots_;
-  alignas(64) std::atomic<size_t> head_{0};  // next to pop
-  alignas(64) std::atomic<size_t> tail_{0};  // next to push
+  alignas(kCacheLineBytes) std::atomic<size_t> head_{0};  // next to pop
+  alignas(kCacheLineBytes) std::atomic<size_t> tail_{0};  // next to push
 };
 
 // Per-record latencies of one run (records below `warmup` are dropped).

@@ -36,6 +36,7 @@
 #include "runnel/consumer.h"
 #include "runnel/partition.h"
 #include "runnel/record_batch.h"
+#include "util/mutex.h"
 
 namespace runnel {
 namespace internal {
@@ -105,10 +106,9 @@ class FetchBuffer {
   // this one is decoded: measured ~12% faster sequential Poll. A prefetch
   // never faults, so addresses past a segment's end are harmless.
   void ReadAhead(const char* at) {
-    constexpr uintptr_t kCacheLine = 64;
     const uintptr_t until =
         reinterpret_cast<uintptr_t>(at) + read_ahead_distance_;
-    for (; read_ahead_ < until; read_ahead_ += kCacheLine) {
+    for (; read_ahead_ < until; read_ahead_ += kCacheLineBytes) {
       __builtin_prefetch(reinterpret_cast<const void*>(read_ahead_));
     }
   }
