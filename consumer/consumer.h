@@ -344,6 +344,7 @@ class Consumer {
   absl::Status ApplyAssignment(const MemberAssignment& assignment);
   absl::Status RevokeAll();
   void LosePartitions();
+  void CatchUpGenerationBeforeLeaving();
   absl::Status LeaveGroup(GroupMembershipOperation membership);
   // Handles a coordinator error: returns it if it is not a group-protocol
   // one, else moves to the phase it calls for.

@@ -218,8 +218,26 @@ void Consumer::LosePartitions() {
   SetAssignment({}).IgnoreError();  // an empty assignment cannot fail
 }
 
+// A cooperative member that rejoined keeps consuming what it owns until
+// its new assignment is ready; if the group completed that generation in
+// the meantime, the member's commits would be fenced as a generation
+// behind. Collecting the assignment (without applying it: the member is
+// leaving) brings the generation up to date. Safe because the cooperative
+// protocol never gives a partition to a new owner in the generation that
+// takes it from the old one.
+void Consumer::CatchUpGenerationBeforeLeaving() {
+  if (phase_ != GroupPhase::kAwaitingAssignment ||
+      protocol_ != RebalanceProtocol::kCooperative || assigned_.empty()) {
+    return;
+  }
+  absl::StatusOr<std::optional<MemberAssignment>> a =
+      coordinator_->Sync(options_.group_id, member_id_);
+  if (a.ok() && a->has_value()) generation_ = (*a)->generation;
+}
+
 absl::Status Consumer::LeaveGroup(GroupMembershipOperation membership) {
   absl::Status status;
+  CatchUpGenerationBeforeLeaving();
   if (!assigned_.empty()) {
     if (options_.enable_auto_commit) {
       status = CommitPositions();
