@@ -47,6 +47,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <functional>
@@ -217,8 +218,9 @@ void BM_Append_RunnelLog(benchmark::State& state, PageState /*kFresh*/) {
 // retention.bytes keeping about kSteadyRetainedSegments of them,
 // ApplyRetention called by the appender whenever more segments exist (timed:
 // it is part of the workload; Kafka runs it on a background thread). Before
-// the measured loop the log is filled once (APPEND_BYTES, not timed), so
-// retention has deleted segments and, with recycling, the pool holds a file.
+// the measured loop the log is filled once (APPEND_BYTES, and at least five
+// segments; not timed), so retention has deleted segments and, with
+// recycling, the pool holds a file.
 struct SteadyCase {
   int recycle;  // LogOptions::recycle_segments
   bool sync;    // Log::Sync every kRecordsPerSync records
@@ -257,7 +259,14 @@ void BM_Append_RunnelLogSteady(benchmark::State& state, SteadyCase c) {
     unsynced_records += info->record_count;
     return unsynced_records >= kRecordsPerSync ? sync() : absl::OkStatus();
   };
-  for (int64_t i = 0; i < setup->append_batches(); ++i) {
+  // Fill until retention has run and recycled a file at least twice, however
+  // small APPEND_BYTES is: otherwise the timed loop would still be writing
+  // the log's first (new) files, not its steady state.
+  const int64_t fill_batches = std::max<int64_t>(
+      setup->append_batches(),
+      static_cast<int64_t>((kSteadyRetainedSegments + 2) * kSteadySegmentBytes /
+                           batch.size()));
+  for (int64_t i = 0; i < fill_batches; ++i) {
     if (Failed(state, append())) return;
   }
   if (Failed(state, sync())) return;

@@ -42,6 +42,8 @@ Log::Log(std::string dir, LogOptions options)
                  ? options_.open_segment_cache
                  : internal::OpenSegmentCache::Default()),
       segments_(std::make_shared<SegmentList>()),
+      write_through_(options_.flush_messages != INT64_MAX ||
+                     options_.flush_ms != absl::InfiniteDuration()),
       leader_epoch_(options_.leader_epoch) {
   const size_t slash = dir_.find_last_of('/');
   const std::string base =
@@ -115,8 +117,21 @@ std::shared_ptr<Segment> Log::ActiveSegment() const {
   return segments_->segments.back();
 }
 
+// A log that writes through the file never maps its new segments' pages
+// for writing: each page so mapped costs a TLB shootdown when writeback
+// cleans it.
+internal::SegmentOptions Log::NewActiveSegmentOptions() const {
+  internal::SegmentOptions options = ToSegmentOptions(options_);
+  if (write_through_.load(std::memory_order_relaxed)) options.prefault = false;
+  return options;
+}
+
 void Log::PublishSegments(std::shared_ptr<const SegmentList> list) {
   tail_segment_ = list->segments.back().get();
+  // A log that syncs keeps writing through the file in its next segments.
+  if (write_through_.load(std::memory_order_relaxed)) {
+    tail_segment_->WriteThroughFile();
+  }
   MutexLock lock(&segments_mu_);
   segments_ = std::move(list);
 }
@@ -402,7 +417,7 @@ absl::Status Log::Roll() {
   if (absl::Status s = old->Seal(); !s.ok()) return s;  // synced, trimmed
   old->ReleaseResources();  // reopened read-only by the next reader
   absl::StatusOr<std::shared_ptr<Segment>> fresh =
-      Segment::CreateActive(fs_, dir_, base, ToSegmentOptions(options_));
+      Segment::CreateActive(fs_, dir_, base, NewActiveSegmentOptions());
   if (!fresh.ok()) return fresh.status();
   if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) {
     (*fresh)->DeleteFiles().IgnoreError();
@@ -461,6 +476,8 @@ absl::Status Log::Sync() {
   // Rolled segments were synced when sealed; only the active one is left.
   const int64_t end = log_end_offset_.load(std::memory_order_acquire);
   std::shared_ptr<Segment> active = ActiveSegment();
+  write_through_.store(true, std::memory_order_relaxed);
+  active->WriteThroughFile();
   const uint64_t size = active->size();
   const uint64_t from =
       active->base_offset() == synced_base ? std::min(synced_bytes, size) : 0;

@@ -97,6 +97,7 @@ struct SwapOutcome;
 class OpenSegmentCache;
 class Segment;
 struct PinnedBytes;
+struct SegmentOptions;
 }  // namespace internal
 
 // cleanup.policy: what happens to old data.
@@ -515,6 +516,9 @@ class Log {
   }
   void PublishSegments(std::shared_ptr<const SegmentList> list)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
+  // Options for a new active segment (no prefault once the log writes
+  // through the file).
+  internal::SegmentOptions NewActiveSegmentOptions() const;
   std::string Describe() const;
 
   const std::string dir_;
@@ -557,6 +561,9 @@ class Log {
   // Bytes of the active segment known durable.
   int64_t synced_segment_base_ ABSL_GUARDED_BY(sync_mu_) = -1;
   uint64_t synced_bytes_ ABSL_GUARDED_BY(sync_mu_) = 0;
+  // The log syncs (a flush policy, or Sync was called): its segments'
+  // appends write through the file (Segment::WriteThroughFile).
+  std::atomic<bool> write_through_;
 
   // Written by the appender (and rarely by maintenance), read by readers.
   alignas(kCacheLineBytes) std::atomic<int64_t> log_start_offset_{0};

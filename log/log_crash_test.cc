@@ -262,5 +262,55 @@ TEST(LogCrashTest, DiskFullFailsCleanlyAndAppendsResumeWhenSpaceIsBack) {
   EXPECT_EQ(ReadEveryBatch(log->get()), appended);
 }
 
+// Until a log syncs, appends are stores into the mapping (no write calls);
+// after its first Sync they go through File::WriteAt (see
+// Segment::WriteThroughFile). A failed write appends nothing; the batches
+// written through the file are stamped like the mapped ones and survive a
+// crash once synced.
+TEST(LogCrashTest, AfterASyncAppendsWriteThroughTheFile) {
+  MemFileSystem mem;
+  FaultInjectionFileSystem fs(&mem);
+  absl::StatusOr<std::unique_ptr<Log>> log =
+      Log::Open(kDir, SmallLogOptions(&fs));
+  ASSERT_TRUE(log.ok()) << log.status();
+  FaultRule no_writes;
+  no_writes.ops = {FaultOp::kWrite};
+  no_writes.path_substring = ".log";
+  no_writes.persistent = true;
+  fs.AddFault(no_writes);
+  std::mt19937_64 rng(11);
+  std::vector<std::string> appended;
+  auto append = [&](int64_t timestamp) {
+    std::string batch = RandomBatch(&rng, timestamp);
+    absl::StatusOr<AppendInfo> info = (*log)->Append(batch);
+    if (!info.ok()) return info.status();
+    if (!Stamp(&batch, info->first_offset)) {
+      return absl::InternalError("stamp");
+    }
+    appended.push_back(batch);
+    return absl::OkStatus();
+  };
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(append(1000 + i).ok());
+  EXPECT_EQ(fs.faults_injected(), 0u) << "a mapped append called write";
+
+  ASSERT_TRUE((*log)->Sync().ok());
+  const int64_t end = (*log)->log_end_offset();
+  absl::Status failed = append(2000);
+  EXPECT_EQ(failed.code(), absl::StatusCode::kInternal) << failed;  // EIO
+  EXPECT_NE(failed.message().find(".log"), absl::string_view::npos) << failed;
+  EXPECT_EQ((*log)->log_end_offset(), end);
+  EXPECT_EQ(ReadEveryBatch(log->get()), appended);
+
+  fs.ClearFaults();
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(append(3000 + i).ok());
+  EXPECT_EQ(ReadEveryBatch(log->get()), appended);
+  ASSERT_TRUE((*log)->Sync().ok());
+  ASSERT_TRUE(fs.SimulateCrash().ok());
+  log->reset();
+  log = Log::Open(kDir, SmallLogOptions(&fs));
+  ASSERT_TRUE(log.ok()) << log.status();
+  EXPECT_EQ(ReadEveryBatch(log->get()), appended);
+}
+
 }  // namespace
 }  // namespace runnel

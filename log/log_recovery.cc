@@ -92,7 +92,7 @@ absl::Status Log::Recover() {
   if (bases.empty()) {
     const int64_t base = log_start_offset_.load();
     absl::StatusOr<std::shared_ptr<Segment>> active =
-        Segment::CreateActive(fs_, dir_, base, ToSegmentOptions(options_));
+        Segment::CreateActive(fs_, dir_, base, NewActiveSegmentOptions());
     if (!active.ok()) return active.status();
     if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) return s;
     auto list = std::make_shared<SegmentList>();

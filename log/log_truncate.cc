@@ -130,7 +130,7 @@ absl::Status Log::TruncateFullyLocked(int64_t offset) {
   }
   if (absl::Status s = LowerCheckpoints(offset); !s.ok()) return s;
   absl::StatusOr<std::shared_ptr<Segment>> fresh =
-      Segment::CreateActive(fs_, dir_, offset, ToSegmentOptions(options_));
+      Segment::CreateActive(fs_, dir_, offset, NewActiveSegmentOptions());
   if (!fresh.ok()) return fresh.status();
   if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) {
     (*fresh)->DeleteFiles(/*may_recycle=*/false).IgnoreError();

@@ -155,6 +155,15 @@ class Segment {
   // unchanged), FailedPrecondition if it would not fit in capacity_bytes or the
   // segment is sealed.
   absl::Status Append(absl::string_view batch, const RecordBatchHeader& header);
+  // From now on Append writes through the file (pwrite) instead of storing
+  // into the mapping, and nothing more is prefaulted. For logs that sync:
+  // msync write-protects every page of each folio it writes back (up to
+  // 2 MiB), so stores after a sync fault again page by page (each fault
+  // marking the whole folio dirty, so the next sync writes it all again);
+  // a write dirties only the blocks written and takes no fault. Any thread.
+  void WriteThroughFile() {
+    write_through_.store(true, std::memory_order_relaxed);
+  }
   // Zero-copy append, step 1: `max_bytes` of writable space at the tail
   // (reserved and mapped), not visible to readers. Valid until the next
   // ReserveTail/Append/Seal.
@@ -314,6 +323,12 @@ class Segment {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status TruncateIndexesLocked(int64_t next_offset)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Append's write-through step: the batch, stamped as CommitTail stamps
+  // it, written at `position` with File::WriteAt.
+  absl::Status WriteStamped(absl::string_view batch,
+                            const RecordBatchHeader& header, uint64_t position);
+  // CommitTail's last step: indexes and publishes the batch at `position`.
+  absl::Status PublishTail(const RecordBatchHeader& header, uint64_t position);
 
   FileSystem* const fs_;
   const int64_t base_offset_;
@@ -347,8 +362,9 @@ class Segment {
   // Appender-only state (the Log's append lock). active_map_ == map_ while
   // the segment is active.
   alignas(kCacheLineBytes) MappedRegion* active_map_ = nullptr;
-  uint64_t reserved_ = 0;  // file bytes reserved (active)
-  uint64_t chunk_ = 0;     // size of the last reservation
+  File* active_file_ = nullptr;  // file_, while active_map_ is set
+  uint64_t reserved_ = 0;        // file bytes reserved (active)
+  uint64_t chunk_ = 0;           // size of the last reservation
   uint64_t bytes_since_index_entry_ = 0;
   std::atomic<int64_t> max_timestamp_{-1};
   std::atomic<int64_t> offset_of_max_timestamp_;
@@ -360,7 +376,8 @@ class Segment {
   // it skips what the appender already wrote.
   const std::shared_ptr<std::atomic<uint64_t>> progress_ =
       std::make_shared<std::atomic<uint64_t>>(0);
-  bool recycled_ = false;  // set by CreateActive only
+  bool recycled_ = false;                   // set by CreateActive only
+  std::atomic<bool> write_through_{false};  // see WriteThroughFile
 };
 
 }  // namespace internal

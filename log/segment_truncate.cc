@@ -85,6 +85,7 @@ absl::StatusOr<Segment::Cut> Segment::CutAt(int64_t offset) {
   // Not active any more: MakeActive maps it afresh over the cut file.
   active_ = false;
   active_map_ = nullptr;
+  active_file_ = nullptr;
   reserved_ = 0;
   return *cut;
 }
@@ -121,6 +122,7 @@ absl::Status Segment::CutLogFileLocked(uint64_t position, uint64_t old_size) {
   } else {
     DropMapLocked();  // unmapped now: no one else held it
     active_map_ = nullptr;
+    active_file_ = nullptr;
     if (absl::Status s = (*file)->Truncate(position); !s.ok()) return s;
   }
   if (absl::Status s = (*file)->Sync(); !s.ok()) return s;
