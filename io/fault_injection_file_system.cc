@@ -133,6 +133,10 @@ class FaultRegion final : public MappedRegion {
   absl::Status Prefault(size_t offset_in_region, size_t length) override {
     return base_->Prefault(offset_in_region, length);
   }
+  absl::Status AdviseHugePages(size_t offset_in_region,
+                               size_t length) override {
+    return base_->AdviseHugePages(offset_in_region, length);
+  }
 
   // Growing maps more of the file: counted and failable like a Map.
   absl::Status Grow(size_t new_size) override {

@@ -40,8 +40,9 @@ OpenOptions OpenOptions::CreateTruncate() {
 }
 
 absl::Status MappedRegion::CheckSyncRange(size_t offset_in_region,
-                                          size_t length) const {
-  const size_t size = this->size();
+                                          size_t length,
+                                          bool up_to_capacity) const {
+  const size_t size = up_to_capacity ? capacity_ : this->size();
   if (offset_in_region > size || length > size - offset_in_region) {
     return internal::PathError(
         absl::StatusCode::kOutOfRange, "msync", path_,
@@ -53,6 +54,11 @@ absl::Status MappedRegion::CheckSyncRange(size_t offset_in_region,
 
 absl::Status MappedRegion::Prefault(size_t offset_in_region, size_t length) {
   return CheckSyncRange(offset_in_region, length);
+}
+
+absl::Status MappedRegion::AdviseHugePages(size_t offset_in_region,
+                                           size_t length) {
+  return CheckSyncRange(offset_in_region, length, /*up_to_capacity=*/true);
 }
 
 absl::Status MappedRegion::Grow(size_t new_size) {

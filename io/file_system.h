@@ -124,6 +124,16 @@ class MappedRegion {
   // region. Safe to call while other threads write the same bytes.
   virtual absl::Status Prefault(size_t offset_in_region, size_t length);
 
+  // Hints that bytes [offset_in_region, +length) are about to be written
+  // fast and in order: back them with huge pages where the OS can (Linux:
+  // MADV_HUGEPAGE). Fewer faults and TLB misses for a streaming writer, but
+  // the first touch of each fresh huge page zeroes 2 MiB at once, so a slow
+  // writer is better off without. The range may reach past size() up to
+  // capacity() (bytes a growable region will map). An optimization only: OK
+  // where the platform cannot (the default does nothing); OutOfRange past
+  // capacity().
+  virtual absl::Status AdviseHugePages(size_t offset_in_region, size_t length);
+
   // Extends the mapping in place to `new_size` bytes (data() does not move):
   // only for regions from File::MapGrowable. The file must already hold the
   // bytes (grow it with Reserve first). Errors: FailedPrecondition if the
@@ -143,8 +153,10 @@ class MappedRegion {
 
   void set_size(size_t size) { size_.store(size, std::memory_order_release); }
 
-  // Checks that [offset_in_region, +length) lies inside the region.
-  absl::Status CheckSyncRange(size_t offset_in_region, size_t length) const;
+  // Checks that [offset_in_region, +length) lies inside the region (or,
+  // with `up_to_capacity`, inside capacity()).
+  absl::Status CheckSyncRange(size_t offset_in_region, size_t length,
+                              bool up_to_capacity = false) const;
 
  private:
   const std::string path_;

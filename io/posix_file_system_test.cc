@@ -166,9 +166,10 @@ std::string VmFlagsOf(const void* at) {
   return "";
 }
 
-// Growable read-write mappings (files being appended to) ask for huge
-// pages, on every piece Grow maps too; read-only ones do not.
-TEST(PosixFileSystemTest, GrowableWritableMappingsAskForHugePages) {
+// Growable read-write mappings (files being appended to) are aligned for
+// huge pages, and get them where AdviseHugePages asks (also past the
+// current size, up to the capacity), not elsewhere; read-only ones never.
+TEST(PosixFileSystemTest, GrowableWritableMappingsTakeHugePagesWhereAdvised) {
   std::ifstream thp("/sys/kernel/mm/transparent_hugepage/enabled");
   std::string mode;
   if (!std::getline(thp, mode) || absl::StrContains(mode, "[never]")) {
@@ -183,9 +184,13 @@ TEST(PosixFileSystemTest, GrowableWritableMappingsAskForHugePages) {
       std::unique_ptr<MappedRegion> rw,
       file->MapGrowable(0, 4 << 20, 64 << 20, MapMode::kReadWrite));
   EXPECT_EQ(reinterpret_cast<uintptr_t>(rw->data()) % (2 << 20), 0u);
+  EXPECT_THAT(VmFlagsOf(rw->data()), Not(HasSubstr(" hg")));
+  RUNNEL_ASSERT_OK(rw->AdviseHugePages(2 << 20, 62 << 20));
   RUNNEL_ASSERT_OK(rw->Grow(8 << 20));
-  EXPECT_THAT(VmFlagsOf(rw->data()), HasSubstr(" hg"));
+  EXPECT_THAT(VmFlagsOf(rw->data()), Not(HasSubstr(" hg")));
+  EXPECT_THAT(VmFlagsOf(rw->data() + (2 << 20)), HasSubstr(" hg"));
   EXPECT_THAT(VmFlagsOf(rw->data() + (6 << 20)), HasSubstr(" hg"));
+  EXPECT_FALSE(rw->AdviseHugePages(0, 65 << 20).ok());  // past capacity
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<MappedRegion> ro,
                        file->Map(0, 8 << 20, MapMode::kReadOnly));
   EXPECT_THAT(VmFlagsOf(ro->data()), Not(HasSubstr(" hg")));

@@ -22,6 +22,7 @@ internal::SegmentOptions ToSegmentOptions(const LogOptions& options) {
       options.segment_bytes, options.max_message_bytes + format::kLogOverhead);
   s.reserve_chunk_bytes = options.preallocate_bytes;
   s.prefault = options.prefault;
+  s.clock = options.clock;
   s.recycle_files = options.recycle_segments;
   return s;
 }

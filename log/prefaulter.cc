@@ -24,13 +24,14 @@ Prefaulter::~Prefaulter() {
   thread_.join();
 }
 
-void Prefaulter::Enqueue(
-    std::shared_ptr<MappedRegion> region, size_t offset, size_t length,
-    std::shared_ptr<const std::atomic<uint64_t>> progress) {
+void Prefaulter::Enqueue(std::shared_ptr<MappedRegion> region, size_t offset,
+                         size_t length,
+                         std::shared_ptr<const std::atomic<uint64_t>> progress,
+                         bool huge_pages) {
   if (length == 0) return;
   MutexLock lock(&mu_);
   queue_.push_back(
-      Task{std::move(region), offset, length, std::move(progress)});
+      Task{std::move(region), offset, length, std::move(progress), huge_pages});
   work_.Signal();
 }
 
@@ -68,7 +69,9 @@ bool Prefaulter::NextPiece(Piece* piece) {
     }
     const size_t piece_end =
         std::min(end, (front.offset / kPieceBytes + 1) * kPieceBytes);
-    *piece = Piece{std::move(region), front.offset, piece_end - front.offset};
+    *piece = Piece{std::move(region), front.offset, piece_end - front.offset,
+                   front.huge_pages};
+    front.huge_pages = false;
     if (piece_end == end) {
       queue_.pop_front();
     } else {
@@ -93,6 +96,12 @@ void Prefaulter::Loop() {
     busy_ = true;
     mu_.Unlock();
     // Best effort: a failure only means the appender takes the faults.
+    if (piece.advise_huge_pages) {
+      piece.region
+          ->AdviseHugePages(piece.offset,
+                            piece.region->capacity() - piece.offset)
+          .IgnoreError();
+    }
     piece.region->Prefault(piece.offset, piece.length).IgnoreError();
     piece.region.reset();
     mu_.Lock();

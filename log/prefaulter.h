@@ -59,10 +59,15 @@ class Prefaulter {
   // Faults in bytes [offset, offset + length) of `region`, in queue order,
   // piece by piece (pieces end at multiples of kPieceBytes). If `progress`
   // is set, bytes below its value (the owner's write position) are
-  // skipped.
+  // skipped. With `huge_pages`, the region from `offset` to its capacity is
+  // first advised for huge pages (MappedRegion::AdviseHugePages) on the
+  // prefaulter's thread: that call
+  // changes the process's mappings, so it waits for any fault in flight,
+  // and the appender must not be the one waiting.
   void Enqueue(std::shared_ptr<MappedRegion> region, size_t offset,
                size_t length,
-               std::shared_ptr<const std::atomic<uint64_t>> progress = nullptr);
+               std::shared_ptr<const std::atomic<uint64_t>> progress = nullptr,
+               bool huge_pages = false);
   // Blocks until the queue is empty and no piece is in flight (for tests).
   void Drain();
   // Pieces populated so far (for tests).
@@ -74,11 +79,13 @@ class Prefaulter {
     size_t offset;
     size_t length;
     std::shared_ptr<const std::atomic<uint64_t>> progress;
+    bool huge_pages;  // not advised yet
   };
   struct Piece {
     std::shared_ptr<MappedRegion> region;
     size_t offset = 0;
     size_t length = 0;
+    bool advise_huge_pages = false;  // from offset to the capacity
   };
   // Takes the next piece off the front task (dropping what its owner has
   // passed, and tasks whose region is gone); false if the queue ran empty.

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "runnel/mem_file_system.h"
@@ -78,6 +80,38 @@ TEST(PrefaulterTest, WorksInPiecesThatEndAtPieceBoundaries) {
   prefaulter.Enqueue(region, kPiece / 2, 2 * kPiece);
   prefaulter.Drain();
   EXPECT_EQ(prefaulter.pieces_done(), 3);
+}
+
+// Records the ranges advised for huge pages (written on the prefaulter's
+// thread, read after Drain).
+class AdviceRecorder final : public MappedRegion {
+ public:
+  AdviceRecorder(char* data, size_t size, size_t capacity)
+      : MappedRegion("/advice", data, size, 0, MapMode::kReadWrite, capacity) {}
+  absl::Status Sync(size_t, size_t) override { return absl::OkStatus(); }
+  absl::Status AdviseHugePages(size_t offset, size_t length) override {
+    advised.emplace_back(offset, length);
+    return MappedRegion::AdviseHugePages(offset, length);
+  }
+  std::vector<std::pair<size_t, size_t>> advised;
+};
+
+TEST(PrefaulterTest, AdvisesHugePagesOncePerTaskUpToTheCapacity) {
+  constexpr size_t kPiece = Prefaulter::kPieceBytes;
+  std::vector<char> bytes(4 * kPiece);
+  auto region =
+      std::make_shared<AdviceRecorder>(bytes.data(), 3 * kPiece, 4 * kPiece);
+  Prefaulter prefaulter;
+  prefaulter.Enqueue(region, 0, kPiece);  // a slow start: small pages
+  prefaulter.Drain();
+  EXPECT_TRUE(region->advised.empty());
+  prefaulter.Enqueue(region, kPiece, 2 * kPiece, nullptr, /*huge_pages=*/true);
+  prefaulter.Drain();
+  EXPECT_EQ(prefaulter.pieces_done(), 3);
+  ASSERT_EQ(region->advised.size(), 1u);  // one call for the two pieces
+  EXPECT_EQ(region->advised[0], std::make_pair(kPiece, 3 * kPiece));
+  // Past the capacity is refused, as the seam says.
+  EXPECT_FALSE(region->MappedRegion::AdviseHugePages(kPiece, 4 * kPiece).ok());
 }
 
 TEST(PrefaulterTest, SkipsWhatTheOwnerAlreadyWrote) {

@@ -141,12 +141,36 @@ absl::Status Segment::ReserveFor(uint64_t end) {
     return s;
   }
   if (options_.prefault && !write_through_.load(std::memory_order_relaxed)) {
-    Prefaulter::Default()->Enqueue(map_, reserved_, want - reserved_,
-                                   progress_);
+    // Once per segment: from the first reservation that finds the
+    // appender fast, the rest of the segment gets huge pages.
+    const bool advise = !huge_pages_advised_ && AppendingFast(end);
+    huge_pages_advised_ = huge_pages_advised_ || advise;
+    Prefaulter::Default()->Enqueue(map_, reserved_, want - reserved_, progress_,
+                                   advise);
   }
   reserved_ = want;
   chunk_ = chunk;
   return absl::OkStatus();
+}
+
+// Huge pages for a log written at least this fast. They make streaming
+// appends ~25% faster (fewer faults and TLB misses), but on a VM the first
+// touch of a fresh 2 MiB page can stall ~10 ms; a slow writer (a latency-
+// sensitive one, say 20,000 small records/s) would see that stall in its
+// p99, and small pages cost it nothing it would notice.
+constexpr double kHugePagesMinRate = 64.0 * (1 << 20);  // bytes per second
+
+bool Segment::AppendingFast(uint64_t end) {
+  Clock* clock = options_.clock != nullptr ? options_.clock : Clock::Real();
+  const absl::Time now = clock->Now();
+  // The first reservation (time since "infinite past") is never fast.
+  const double seconds = absl::ToDoubleSeconds(now - last_reserve_time_);
+  const bool fast =
+      end > last_reserve_end_ && static_cast<double>(end - last_reserve_end_) >=
+                                     kHugePagesMinRate * seconds;
+  last_reserve_time_ = now;
+  last_reserve_end_ = end;
+  return fast;
 }
 
 absl::Status Segment::Append(absl::string_view batch,

@@ -59,8 +59,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "log/offset_index.h"
 #include "log/time_index.h"
+#include "runnel/clock.h"
 #include "runnel/file_system.h"
 #include "runnel/record_batch.h"
 #include "util/mutex.h"
@@ -83,6 +85,9 @@ struct SegmentOptions {
   // Keep one reservation of headroom faulted in ahead of the appender, on
   // the prefaulter's thread (log/prefaulter.h).
   bool prefault = true;
+  // Times the appender's pace for the prefaulter's page-size choice (see
+  // Segment::ReserveFor); nullptr: Clock::Real().
+  Clock* clock = nullptr;
   // How many .log files deleted by retention (DeleteFiles) are kept in the
   // directory's recycle pool for new active segments (CreateActive) to
   // reuse; 0 disables recycling. See "Recycling" above.
@@ -296,6 +301,9 @@ class Segment {
   absl::Status EnsureIndexesLocked(bool writable)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status ReserveFor(uint64_t end);
+  // True if the appender reached `end` at kHugePagesMinRate or faster since
+  // the last reservation (ReserveFor's page-size choice).
+  bool AppendingFast(uint64_t end);
   absl::Status IndexBatch(const RecordBatchHeader& header, uint64_t position)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // IndexBatch's steps: the largest timestamp so far (atomics), whether an
@@ -365,6 +373,10 @@ class Segment {
   File* active_file_ = nullptr;  // file_, while active_map_ is set
   uint64_t reserved_ = 0;        // file bytes reserved (active)
   uint64_t chunk_ = 0;           // size of the last reservation
+  // When the last reservation was made, and the write position then.
+  absl::Time last_reserve_time_ = absl::InfinitePast();
+  uint64_t last_reserve_end_ = 0;
+  bool huge_pages_advised_ = false;
   uint64_t bytes_since_index_entry_ = 0;
   std::atomic<int64_t> max_timestamp_{-1};
   std::atomic<int64_t> offset_of_max_timestamp_;
