@@ -188,6 +188,16 @@ absl::Status Segment::Append(absl::string_view batch,
   return CommitTail(header);
 }
 
+// Base offset and leader epoch lie outside the CRC: stamping them keeps
+// the batch valid.
+absl::Status Segment::Stamp(absl::Span<char> batch,
+                            const RecordBatchHeader& header) {
+  if (absl::Status s = SetBaseOffset(batch, header.base_offset); !s.ok()) {
+    return s;
+  }
+  return SetPartitionLeaderEpoch(batch, header.partition_leader_epoch);
+}
+
 absl::Status Segment::WriteStamped(absl::string_view batch,
                                    const RecordBatchHeader& header,
                                    uint64_t position) {
@@ -199,12 +209,7 @@ absl::Status Segment::WriteStamped(absl::string_view batch,
   }
   char head[format::kRecordBatchHeaderSize];
   std::memcpy(head, batch.data(), sizeof(head));
-  const absl::Span<char> stamped = absl::MakeSpan(head, sizeof(head));
-  if (absl::Status s = SetBaseOffset(stamped, header.base_offset); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          SetPartitionLeaderEpoch(stamped, header.partition_leader_epoch);
+  if (absl::Status s = Stamp(absl::MakeSpan(head, sizeof(head)), header);
       !s.ok()) {
     return s;
   }
@@ -238,16 +243,7 @@ absl::Status Segment::CommitTail(const RecordBatchHeader& header) {
   }
   const absl::Span<char> batch = absl::MakeSpan(
       active_map_->mutable_data() + position, header.size_bytes());
-  // Base offset and leader epoch lie outside the CRC: stamping them keeps
-  // the batch valid.
-  if (absl::Status s = SetBaseOffset(batch, header.base_offset); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          SetPartitionLeaderEpoch(batch, header.partition_leader_epoch);
-      !s.ok()) {
-    return s;
-  }
+  if (absl::Status s = Stamp(batch, header); !s.ok()) return s;
   return PublishTail(header, position);
 }
 

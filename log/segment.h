@@ -60,6 +60,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "log/offset_index.h"
 #include "log/time_index.h"
 #include "runnel/clock.h"
@@ -331,6 +332,10 @@ class Segment {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status TruncateIndexesLocked(int64_t next_offset)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Writes the log's base offset and leader epoch into `batch` (whose
+  // first bytes are a batch header).
+  static absl::Status Stamp(absl::Span<char> batch,
+                            const RecordBatchHeader& header);
   // Append's write-through step: the batch, stamped as CommitTail stamps
   // it, written at `position` with File::WriteAt.
   absl::Status WriteStamped(absl::string_view batch,
