@@ -117,18 +117,19 @@ std::shared_ptr<Segment> Log::ActiveSegment() const {
   return segments_->segments.back();
 }
 
-// A log that writes through the file never maps its new segments' pages
-// for writing: each page so mapped costs a TLB shootdown when writeback
-// cleans it.
-internal::SegmentOptions Log::NewActiveSegmentOptions() const {
+// A log that syncs writes its new segments through the file from their
+// first byte: not one of their pages is mapped for writing (each such page
+// would cost a TLB shootdown when writeback cleans it).
+internal::SegmentOptions Log::CurrentSegmentOptions() const {
   internal::SegmentOptions options = ToSegmentOptions(options_);
-  if (write_through_.load(std::memory_order_relaxed)) options.prefault = false;
+  options.write_through = write_through_.load(std::memory_order_relaxed);
   return options;
 }
 
 void Log::PublishSegments(std::shared_ptr<const SegmentList> list) {
   tail_segment_ = list->segments.back().get();
-  // A log that syncs keeps writing through the file in its next segments.
+  // Segments made before the log's first Sync (found at Open, active again
+  // after a truncation) write through the file from now on too.
   if (write_through_.load(std::memory_order_relaxed)) {
     tail_segment_->WriteThroughFile();
   }
@@ -417,7 +418,7 @@ absl::Status Log::Roll() {
   if (absl::Status s = old->Seal(); !s.ok()) return s;  // synced, trimmed
   old->ReleaseResources();  // reopened read-only by the next reader
   absl::StatusOr<std::shared_ptr<Segment>> fresh =
-      Segment::CreateActive(fs_, dir_, base, NewActiveSegmentOptions());
+      Segment::CreateActive(fs_, dir_, base, CurrentSegmentOptions());
   if (!fresh.ok()) return fresh.status();
   if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) {
     (*fresh)->DeleteFiles().IgnoreError();

@@ -519,9 +519,9 @@ class Log {
   }
   void PublishSegments(std::shared_ptr<const SegmentList> list)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
-  // Options for a new active segment (no prefault once the log writes
-  // through the file).
-  internal::SegmentOptions NewActiveSegmentOptions() const;
+  // Options for the segments this log creates or opens now (they write
+  // through the file once the log syncs).
+  internal::SegmentOptions CurrentSegmentOptions() const;
   std::string Describe() const;
 
   const std::string dir_;

@@ -26,7 +26,6 @@ using internal::kLogStartFile;
 using internal::kRecoveryPointFile;
 using internal::ReadNumberFile;
 using internal::Segment;
-using internal::ToSegmentOptions;
 using internal::WriteNumberFile;
 
 absl::StatusOr<LogReadResult> Log::Read(int64_t offset, size_t max_bytes,

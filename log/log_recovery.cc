@@ -27,7 +27,6 @@ using internal::kLogStartFile;
 using internal::kRecoveryPointFile;
 using internal::ReadNumberFile;
 using internal::Segment;
-using internal::ToSegmentOptions;
 using internal::WriteNumberFile;
 
 // The newest epoch in the directory's leader-epoch-checkpoint ("0", N, then
@@ -92,7 +91,7 @@ absl::Status Log::Recover() {
   if (bases.empty()) {
     const int64_t base = log_start_offset_.load();
     absl::StatusOr<std::shared_ptr<Segment>> active =
-        Segment::CreateActive(fs_, dir_, base, NewActiveSegmentOptions());
+        Segment::CreateActive(fs_, dir_, base, CurrentSegmentOptions());
     if (!active.ok()) return active.status();
     if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) return s;
     auto list = std::make_shared<SegmentList>();
@@ -115,7 +114,7 @@ absl::Status Log::Recover() {
 // corruption: kept on disk, counted, and reported by Read.
 absl::Status Log::RecoverSegments(std::vector<int64_t> bases,
                                   bool clean_shutdown, int64_t clean_end) {
-  const internal::SegmentOptions segment_options = ToSegmentOptions(options_);
+  const internal::SegmentOptions segment_options = CurrentSegmentOptions();
   const int64_t point = recovery_point_.load();
   auto list = std::make_shared<SegmentList>();
   int64_t next_offset = bases.front();

@@ -23,7 +23,6 @@ using internal::kLogStartFile;
 using internal::kRecoveryPointFile;
 using internal::ReadNumberFile;
 using internal::Segment;
-using internal::ToSegmentOptions;
 using internal::WriteNumberFile;
 
 absl::StatusOr<int64_t> Log::DeleteRecordsBefore(int64_t offset) {

@@ -21,7 +21,6 @@ using internal::kCleanerOffsetFile;
 using internal::kLogStartFile;
 using internal::kRecoveryPointFile;
 using internal::Segment;
-using internal::ToSegmentOptions;
 
 absl::Status Log::TruncateTo(int64_t offset) {
   MutexLock maintenance(&maintenance_mu_);
@@ -130,7 +129,7 @@ absl::Status Log::TruncateFullyLocked(int64_t offset) {
   }
   if (absl::Status s = LowerCheckpoints(offset); !s.ok()) return s;
   absl::StatusOr<std::shared_ptr<Segment>> fresh =
-      Segment::CreateActive(fs_, dir_, offset, NewActiveSegmentOptions());
+      Segment::CreateActive(fs_, dir_, offset, CurrentSegmentOptions());
   if (!fresh.ok()) return fresh.status();
   if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) {
     (*fresh)->DeleteFiles(/*may_recycle=*/false).IgnoreError();

@@ -52,7 +52,8 @@ Segment::Segment(FileSystem* fs, std::string dir, int64_t base_offset,
       dir_(std::move(dir)),
       options_(options),
       next_offset_(base_offset),
-      offset_of_max_timestamp_(base_offset) {}
+      offset_of_max_timestamp_(base_offset),
+      write_through_(options.write_through) {}
 
 Segment::~Segment() {
   MutexLock lock(&mu_);

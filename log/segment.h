@@ -86,6 +86,9 @@ struct SegmentOptions {
   // Keep one reservation of headroom faulted in ahead of the appender, on
   // the prefaulter's thread (log/prefaulter.h).
   bool prefault = true;
+  // Start writing through the file (see Segment::WriteThroughFile): for
+  // logs that sync.
+  bool write_through = false;
   // Times the appender's pace for the prefaulter's page-size choice (see
   // Segment::ReserveFor); nullptr: Clock::Real().
   Clock* clock = nullptr;
@@ -393,8 +396,8 @@ class Segment {
   // it skips what the appender already wrote.
   const std::shared_ptr<std::atomic<uint64_t>> progress_ =
       std::make_shared<std::atomic<uint64_t>>(0);
-  bool recycled_ = false;                   // set by CreateActive only
-  std::atomic<bool> write_through_{false};  // see WriteThroughFile
+  bool recycled_ = false;            // set by CreateActive only
+  std::atomic<bool> write_through_;  // see WriteThroughFile
 };
 
 }  // namespace internal
