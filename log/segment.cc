@@ -339,12 +339,7 @@ absl::Status Segment::MakeActive() {
     }
     const uint64_t length = std::max<uint64_t>(*file_size, 1);
     DropMapLocked();
-    absl::StatusOr<std::unique_ptr<MappedRegion>> map = file_->MapGrowable(
-        0, length, options_.capacity_bytes, MapMode::kReadWrite);
-    if (!map.ok()) return map.status();
-    map_ = *std::move(map);
-    active_map_ = map_.get();
-    active_file_ = file_.get();
+    if (absl::Status s = MapForAppendLocked(length); !s.ok()) return s;
     active_ = true;
     reserved_ = length;
     if (absl::Status s = OpenWritableIndexesLocked(); !s.ok()) return s;

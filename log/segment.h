@@ -305,6 +305,10 @@ class Segment {
   absl::Status EnsureIndexesLocked(bool writable)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status ReserveFor(uint64_t end);
+  // Maps the file read-write over `length` bytes, growable to the
+  // capacity, for the appender (map_, active_map_ and active_file_).
+  absl::Status MapForAppendLocked(uint64_t length)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // True if the appender reached `end` at kHugePagesMinRate or faster since
   // the last reservation (ReserveFor's page-size choice).
   bool AppendingFast(uint64_t end);

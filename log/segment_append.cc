@@ -41,12 +41,7 @@ absl::Status Segment::ReserveFor(uint64_t end) {
     return s;
   }
   if (map_ == nullptr) {
-    absl::StatusOr<std::unique_ptr<MappedRegion>> map = file_->MapGrowable(
-        0, want, options_.capacity_bytes, MapMode::kReadWrite);
-    if (!map.ok()) return map.status();
-    map_ = *std::move(map);
-    active_map_ = map_.get();
-    active_file_ = file_.get();
+    if (absl::Status s = MapForAppendLocked(want); !s.ok()) return s;
   } else if (absl::Status s = map_->Grow(want); !s.ok()) {
     return s;
   }
@@ -60,6 +55,16 @@ absl::Status Segment::ReserveFor(uint64_t end) {
   }
   reserved_ = want;
   chunk_ = chunk;
+  return absl::OkStatus();
+}
+
+absl::Status Segment::MapForAppendLocked(uint64_t length) {
+  absl::StatusOr<std::unique_ptr<MappedRegion>> map = file_->MapGrowable(
+      0, length, options_.capacity_bytes, MapMode::kReadWrite);
+  if (!map.ok()) return map.status();
+  map_ = *std::move(map);
+  active_map_ = map_.get();
+  active_file_ = file_.get();
   return absl::OkStatus();
 }
 
