@@ -13,6 +13,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "log/background_syncer.h"
 #include "log/checkpoint_file.h"
 #include "log/format.h"
 #include "log/log_internal.h"
@@ -83,7 +84,10 @@ absl::StatusOr<int64_t> Log::ReadCheckpoint(absl::string_view name) {
                    " ", checkpoint_partition_));
 }
 
-Log::~Log() { Close().IgnoreError(); }
+Log::~Log() {
+  Close().IgnoreError();
+  internal::BackgroundSyncer::Default()->Cancel(this);
+}
 
 std::string Log::Describe() const {
   return options_.name.empty() ? dir_ : options_.name;
@@ -415,24 +419,73 @@ absl::Status Log::Roll() {
   // If anything below fails, the next append makes the last segment active
   // again and retries the roll.
   active_ready_ = false;
-  if (absl::Status s = old->Seal(); !s.ok()) return s;  // synced, trimmed
+  // Trimmed, not synced: SyncRolledSegments does that off the append path.
+  if (absl::Status s = old->Seal(/*sync=*/false); !s.ok()) return s;
   old->ReleaseResources();  // reopened read-only by the next reader
   absl::StatusOr<std::shared_ptr<Segment>> fresh =
       Segment::CreateActive(fs_, dir_, base, CurrentSegmentOptions());
   if (!fresh.ok()) return fresh.status();
-  if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) {
-    (*fresh)->DeleteFiles().IgnoreError();
-    return s;
-  }
+  // Its directory entry is synced with the old segment (SyncRolledSegments):
+  // a crash before that loses both, leaving a prefix.
+  dir_sync_pending_.store(true, std::memory_order_release);
   active_ready_ = true;
+  {
+    // Queued before the new segment is published, so a Sync that finds
+    // the new segment active also finds the old one here.
+    MutexLock lock(&unsynced_mu_);
+    unsynced_.push_back(RolledSegment{old, base});
+  }
   auto list = std::make_shared<SegmentList>(*current);
   list->segments.push_back(*std::move(fresh));
   PublishSegments(std::move(list));
-  // Everything in the sealed segment is durable now.
-  int64_t point = recovery_point_.load();
-  while (point < base && !recovery_point_.compare_exchange_weak(point, base)) {
+  ScheduleRolledSync();
+  return absl::OkStatus();
+}
+
+void Log::ScheduleRolledSync() {
+  if (!options_.sync_rolled_segments_in_background) return;
+  // An error leaves the segment queued: the next Sync retries and reports
+  // it, and the recovery point stays below the segment meanwhile.
+  internal::BackgroundSyncer::Default()->Schedule(
+      this, [this] { SyncRolledSegments().IgnoreError(); });
+}
+
+absl::Status Log::SyncRolledSegments() {
+  MutexLock serial(&rolled_sync_mu_);
+  // The entries of every segment queued (and of the active one) were made
+  // before this.
+  if (dir_sync_pending_.exchange(false, std::memory_order_acq_rel)) {
+    if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) {
+      dir_sync_pending_.store(true, std::memory_order_release);
+      return s;
+    }
   }
+  bool synced_any = false;
+  while (true) {
+    RolledSegment next;
+    {
+      MutexLock lock(&unsynced_mu_);
+      if (unsynced_.empty()) break;
+      next = unsynced_.front();
+    }
+    if (absl::Status s = next.segment->SyncSealed(); !s.ok()) return s;
+    {
+      MutexLock lock(&unsynced_mu_);
+      unsynced_.pop_front();  // still `next`: only the holder of serial pops
+    }
+    // Every segment before it was synced earlier, in this order.
+    RaiseRecoveryPoint(next.end);
+    synced_any = true;
+  }
+  if (!synced_any) return absl::OkStatus();
   return WriteCheckpoint(kRecoveryPointFile, recovery_point_.load());
+}
+
+void Log::RaiseRecoveryPoint(int64_t offset) {
+  int64_t point = recovery_point_.load();
+  while (point < offset &&
+         !recovery_point_.compare_exchange_weak(point, offset)) {
+  }
 }
 
 absl::Status Log::MaybeFlush() {
@@ -474,7 +527,6 @@ absl::Status Log::Sync() {
   const uint64_t synced_bytes = synced_bytes_;
   sync_mu_.Unlock();
 
-  // Rolled segments were synced when sealed; only the active one is left.
   const int64_t end = log_end_offset_.load(std::memory_order_acquire);
   std::shared_ptr<Segment> active = ActiveSegment();
   write_through_.store(true, std::memory_order_relaxed);
@@ -482,15 +534,16 @@ absl::Status Log::Sync() {
   const uint64_t size = active->size();
   const uint64_t from =
       active->base_offset() == synced_base ? std::min(synced_bytes, size) : 0;
-  absl::Status status = active->SyncRange(from, size);
+  // The segments rolled before `active` became the last one, then it (a
+  // roll since then makes SyncRange sync it whole).
+  absl::Status status = SyncRolledSegments();
+  if (status.ok()) status = active->SyncRange(from, size);
 
   sync_mu_.Lock();
   if (status.ok()) {
     synced_segment_base_ = active->base_offset();
     synced_bytes_ = size;
-    int64_t point = recovery_point_.load();
-    while (point < end && !recovery_point_.compare_exchange_weak(point, end)) {
-    }
+    RaiseRecoveryPoint(end);
   }
   sync_running_ = false;
   sync_done_.SignalAll();
@@ -532,8 +585,15 @@ absl::Status Log::Close() {
         absl::StrCat("log ", Describe(), " is already closed"));
   }
   closed_ = true;
-  if (!active_ready_) return absl::OkStatus();  // nothing was written
-  if (absl::Status s = TailSegment().Seal(); !s.ok()) return s;
+  internal::BackgroundSyncer::Default()->Cancel(this);
+  if (absl::Status s = SyncRolledSegments(); !s.ok()) return s;
+  // Not ready: nothing was written since Open, or a roll failed after
+  // sealing the last segment (SyncAll syncs it then).
+  if (!active_ready_) {
+    return tail_segment_ == nullptr ? absl::OkStatus()  // Open failed
+                                    : TailSegment().SyncAll();
+  }
+  if (absl::Status s = TailSegment().Seal(/*sync=*/true); !s.ok()) return s;
   const int64_t end = log_end_offset_.load();
   recovery_point_.store(end);
   if (absl::Status s = WriteCheckpoint(kRecoveryPointFile, end); !s.ok()) {

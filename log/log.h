@@ -24,9 +24,14 @@
 //     survives a crash of this process but NOT a crash of the machine or a
 //     power loss.
 //   - When Sync returns OK, every batch whose Append returned before Sync
-//     was called is on stable storage (msync/fdatasync of the segment, and
-//     fsync of the directory for any segment created since). Concurrent
-//     Sync callers share one flush (group commit).
+//     was called is on stable storage (msync/fdatasync of the segments
+//     written since the last sync, and fsync of the directory for any
+//     segment created since). Concurrent Sync callers share one flush (group
+//     commit).
+//   - A rolled segment is synced in the background soon after the roll (as
+//     Kafka's roll schedules its flush; see
+//     LogOptions::sync_rolled_segments_in_background), which then counts it
+//     durable (recovery_point()) without any Sync.
 //   - flush.messages / flush.ms make Append call Sync itself once that many
 //     messages (or that much time) are unflushed; by default (Kafka's
 //     defaults) they never do, as in Kafka, which relies on replication.
@@ -69,6 +74,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -98,6 +104,7 @@ class OpenSegmentCache;
 class Segment;
 struct PinnedBytes;
 struct SegmentOptions;
+struct SegmentScan;
 }  // namespace internal
 
 // cleanup.policy: what happens to old data.
@@ -167,6 +174,14 @@ struct LogOptions {
   // old bytes in a reused file are never taken for data (recovery rejects
   // them by their offsets). 0 = delete files as Kafka does.
   int recycle_segments = 1;
+  // Runnel: sync a rolled segment on a background thread, as Kafka's roll
+  // schedules its flush, rather than inside the Append that rolls it (where
+  // writing back segment.bytes of data would stall the appender). Until it
+  // is synced, the segment is not counted durable: Sync and Close sync it
+  // first, and after a crash recovery scans it and cuts the log at its first
+  // invalid batch. false: rolled segments wait for the next Sync or Close
+  // (no thread; file operations in a deterministic order, for crash tests).
+  bool sync_rolled_segments_in_background = true;
   // The partition leader epoch stamped on every appended batch (in Kafka
   // the broker does this). Reads reject batches whose epoch lies outside
   // [0, leader_epoch]: the field is outside the CRC, so this is what
@@ -239,7 +254,9 @@ class Log {
  public:
   // Opens the log in `dir` (created if missing), recovering it: segments
   // after the recovery point are scanned batch by batch (CRC included), a
-  // torn or zeroed tail is cut, indexes are rebuilt where needed. Errors:
+  // torn or zeroed tail is cut (in a rolled segment the crash kept from
+  // its sync, the segments after it are deleted too), indexes are rebuilt
+  // where needed. Errors:
   // those of the file system (naming the path); DataLoss if the directory
   // holds something that cannot be a log (naming it).
   static absl::StatusOr<std::unique_ptr<Log>> Open(std::string dir,
@@ -447,6 +464,12 @@ class Log {
                           int64_t end_offset) const;
   absl::Status RecoverSegments(std::vector<int64_t> base_offsets,
                                bool clean_shutdown, int64_t clean_end);
+  absl::StatusOr<bool> RecoverScannedSegment(internal::Segment& segment,
+                                             const internal::SegmentScan& scan,
+                                             bool last, int64_t end,
+                                             int64_t point);
+  absl::Status DropSegmentsAfter(const std::vector<int64_t>& bases,
+                                 size_t index);
   absl::Status EnsureActive() ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   // Removes the clean-shutdown marker (durably) before files change.
   absl::Status RemoveCleanShutdownMarker()
@@ -483,6 +506,16 @@ class Log {
   // they would flush); EndSyncExclusion records what is durable.
   void BeginSyncExclusion();
   void EndSyncExclusion(int64_t segment_base, uint64_t synced_bytes);
+  // Syncs the directory if a roll added a segment since the last time, then
+  // the rolled segments waiting for it, oldest first (trimming each to its
+  // size first), raising the recovery point past each, then checkpoints it
+  // (if any was synced).
+  // One caller at a time does the work; the background job, Sync, Close and
+  // truncation call it.
+  absl::Status SyncRolledSegments() ABSL_LOCKS_EXCLUDED(rolled_sync_mu_);
+  // Has SyncRolledSegments run on the background thread.
+  void ScheduleRolledSync();
+  void RaiseRecoveryPoint(int64_t offset);
   // Bookkeeping after a batch was committed to the active segment.
   void Appended(const RecordBatchHeader& header, AppendInfo* info)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
@@ -567,6 +600,20 @@ class Log {
   // The log syncs (a flush policy, or Sync was called): its segments'
   // appends write through the file (Segment::WriteThroughFile).
   std::atomic<bool> write_through_;
+
+  // Segments rolled without a sync (Seal(sync=false)) and not synced yet,
+  // oldest first, each with its end offset (the next segment's base).
+  // rolled_sync_mu_ is held by whoever syncs them, across the sync; only
+  // that holder pops, unsynced_mu_ guards the queue itself.
+  struct RolledSegment {
+    std::shared_ptr<internal::Segment> segment;
+    int64_t end = 0;
+  };
+  Mutex rolled_sync_mu_ ABSL_ACQUIRED_BEFORE(unsynced_mu_);
+  Mutex unsynced_mu_;
+  std::deque<RolledSegment> unsynced_ ABSL_GUARDED_BY(unsynced_mu_);
+  // A roll created a segment file whose directory entry is not synced yet.
+  std::atomic<bool> dir_sync_pending_{false};
 
   // Written by the appender (and rarely by maintenance), read by readers.
   alignas(kCacheLineBytes) std::atomic<int64_t> log_start_offset_{0};

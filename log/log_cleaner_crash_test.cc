@@ -49,6 +49,8 @@ LogOptions LogOpts() {
   o.index_interval_bytes = 120;
   o.preallocate_bytes = 1024;
   o.retention_ms = absl::InfiniteDuration();
+  // Deterministic file operations: rolled segments wait for the next Sync.
+  o.sync_rolled_segments_in_background = false;
   return o;
 }
 

@@ -39,6 +39,10 @@ absl::StatusOr<CompactionStats> Log::Compact() {
     if (absl::Status s = CheckWritable(); !s.ok()) return s;
   }
   std::shared_ptr<const SegmentList> list = segments();
+  // The cleaner reads sealed segments' files whole: those of `list` still
+  // waiting for their sync (all queued before `list` was published) are
+  // trimmed and synced first.
+  if (absl::Status s = SyncRolledSegments(); !s.ok()) return s;
   CompactionStats stats;
   if (list->segments.size() < 2) return stats;  // only the active segment
 

@@ -109,9 +109,12 @@ absl::Status Log::Recover() {
 
 // Segments wholly below the recovery point are trusted (their size from the
 // file system, their end from the next segment's base). From the segment
-// that holds the recovery point on, every batch is checked; the last
-// segment's invalid tail is cut, an invalid stretch inside an earlier one is
-// corruption: kept on disk, counted, and reported by Read.
+// that holds the recovery point on, every batch is checked. Invalid bytes
+// above the recovery point are what a crash leaves: in the last segment, or
+// in a rolled one whose background sync the crash cut short (then the
+// segments after it go too, so the log stays a prefix). Invalid bytes below
+// the recovery point are corruption: kept on disk, counted, and reported
+// by Read.
 absl::Status Log::RecoverSegments(std::vector<int64_t> bases,
                                   bool clean_shutdown, int64_t clean_end) {
   const internal::SegmentOptions segment_options = CurrentSegmentOptions();
@@ -119,7 +122,7 @@ absl::Status Log::RecoverSegments(std::vector<int64_t> bases,
   auto list = std::make_shared<SegmentList>();
   int64_t next_offset = bases.front();
   for (size_t i = 0; i < bases.size(); ++i) {
-    const bool last = i + 1 == bases.size();
+    bool last = i + 1 == bases.size();
     std::shared_ptr<Segment> segment =
         Segment::Existing(fs_, dir_, bases[i], segment_options);
     const int64_t end = last ? clean_end : bases[i + 1];
@@ -130,32 +133,74 @@ absl::Status Log::RecoverSegments(std::vector<int64_t> bases,
       absl::StatusOr<internal::SegmentScan> scan =
           segment->Recover(next_offset);
       if (!scan.ok()) return scan.status();
-      if (scan->invalid_bytes > 0) {
-        // A torn tail after the recovery point is what a crash leaves;
-        // invalid bytes below it, or inside an earlier segment, are not.
-        if (!last || scan->next_offset < point) corrupt_batches_.fetch_add(1);
-        if (last) {
-          if (absl::Status s = segment->TruncateTo(scan->valid_bytes);
-              !s.ok()) {
-            return s;
-          }
-        } else {
-          segment->set_corrupt_position(
-              static_cast<int64_t>(scan->valid_bytes));
-        }
+      absl::StatusOr<bool> cut =
+          RecoverScannedSegment(*segment, *scan, last, last ? -1 : end, point);
+      if (!cut.ok()) return cut.status();
+      if (*cut && !last) {
+        if (absl::Status s = DropSegmentsAfter(bases, i); !s.ok()) return s;
+        last = true;
       }
-      next_offset = last ? scan->next_offset : bases[i + 1];
+      next_offset = last ? scan->next_offset : end;
     }
     // Scanned segments below the tail are closed again: an idle log keeps
     // nothing of its sealed segments open.
     if (!last) segment->ReleaseResources();
     list->segments.push_back(std::move(segment));
+    if (last) break;
   }
   log_start_offset_.store(std::max(log_start_offset_.load(), bases.front()));
   log_end_offset_.store(next_offset);
   recovery_point_.store(std::min(point, next_offset));
   MutexLock lock(&append_mu_);  // no one else yet; for the annotations
   PublishSegments(std::move(list));
+  return absl::OkStatus();
+}
+
+// Acts on the scan of a segment after the recovery point: cuts a crash's
+// tail (true: the log ends in this segment now), trims a rolled segment's
+// untrimmed preallocation, or records corruption. `end` is the next
+// segment's base (-1 for the last segment).
+absl::StatusOr<bool> Log::RecoverScannedSegment(
+    Segment& segment, const internal::SegmentScan& scan, bool last, int64_t end,
+    int64_t point) {
+  const bool short_of_next = !last && scan.next_offset < end;
+  const bool crash_tail = last || (short_of_next && scan.next_offset >= point);
+  if (crash_tail && (scan.invalid_bytes > 0 || short_of_next)) {
+    // Invalid bytes below the recovery point in the last segment are still
+    // corruption (counted), though the tail is cut all the same.
+    if (scan.next_offset < point) corrupt_batches_.fetch_add(1);
+    if (absl::Status s = segment.TruncateTo(scan.valid_bytes); !s.ok()) {
+      return s;
+    }
+    return true;
+  }
+  if (scan.invalid_bytes == 0 && !short_of_next) return false;
+  if (!last && scan.next_offset == end) {
+    // Every offset is there; the rest is a rolled segment's preallocation,
+    // whose trim the crash kept from being synced.
+    if (absl::Status s = segment.TruncateTo(scan.valid_bytes); !s.ok()) {
+      return s;
+    }
+    return false;
+  }
+  corrupt_batches_.fetch_add(1);
+  segment.set_corrupt_position(static_cast<int64_t>(scan.valid_bytes));
+  return false;
+}
+
+// Deletes the files of the segments after bases[index], newest first, each
+// removal synced before the next: a crash meanwhile leaves a prefix.
+absl::Status Log::DropSegmentsAfter(const std::vector<int64_t>& bases,
+                                    size_t index) {
+  const internal::SegmentOptions segment_options = CurrentSegmentOptions();
+  for (size_t j = bases.size(); j-- > index + 1;) {
+    std::shared_ptr<Segment> later =
+        Segment::Existing(fs_, dir_, bases[j], segment_options);
+    if (absl::Status s = later->DeleteFiles(/*may_recycle=*/false); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = fs_->SyncDir(dir_); !s.ok()) return s;
+  }
   return absl::OkStatus();
 }
 

@@ -51,6 +51,9 @@ absl::Status Log::TruncateTo(int64_t offset) {
 
 absl::Status Log::TruncateLocked(int64_t offset, int64_t* active_base,
                                  uint64_t* durable_bytes) {
+  // Rolled segments still waiting for their sync get it now: the recovery
+  // point set below counts every segment before the cut durable.
+  if (absl::Status s = SyncRolledSegments(); !s.ok()) return s;
   if (absl::Status s = RemoveCleanShutdownMarker(); !s.ok()) return s;
   std::shared_ptr<const SegmentList> list = segments();
   size_t holding = 0;  // the last segment whose base offset is <= offset
@@ -106,6 +109,9 @@ absl::Status Log::TruncateFullyAndStartAt(int64_t offset) {
 }
 
 absl::Status Log::TruncateFullyLocked(int64_t offset) {
+  // Rolled segments waiting for their sync go too, but a background sync of
+  // one must not raise the recovery point after the restart lowers it.
+  if (absl::Status s = SyncRolledSegments(); !s.ok()) return s;
   if (absl::Status s = RemoveCleanShutdownMarker(); !s.ok()) return s;
   // Reads from now on find an empty log at `offset`.
   log_end_offset_.store(offset, std::memory_order_release);

@@ -76,6 +76,8 @@ LogOptions SmallLogOptions(FileSystem* fs, int32_t epoch) {
   options.retention_bytes = 6000;
   options.recycle_segments = 2;
   options.leader_epoch = epoch;
+  // Deterministic file operations: rolled segments wait for the next Sync.
+  options.sync_rolled_segments_in_background = false;
   return options;
 }
 

@@ -110,19 +110,65 @@ absl::Status Segment::SyncRange(uint64_t from, uint64_t to) {
   std::shared_ptr<MappedRegion> map;
   {
     MutexLock lock(&mu_);
-    map = map_;
+    if (unsynced_seal_)
+      map = nullptr;  // a roll raced the caller: sync all
+    else
+      map = map_;
   }
   if (map == nullptr) return SyncAll();
   return map->Sync(from, to - from);
 }
 
 absl::Status Segment::SyncAll() {
-  MutexLock lock(&mu_);
-  if (file_ == nullptr) return absl::OkStatus();  // sealed and closed
-  return file_->Sync();
+  {
+    MutexLock lock(&mu_);
+    if (!unsynced_seal_) {
+      if (file_ == nullptr) return absl::OkStatus();  // sealed and closed
+      return file_->Sync();
+    }
+  }
+  return SyncSealed();
 }
 
-absl::Status Segment::Seal() {
+absl::Status Segment::SyncSealed() {
+  MutexLock serial(&seal_sync_mu_);  // one at a time: the handle is theirs
+  std::unique_ptr<File> log_file;
+  {
+    MutexLock lock(&mu_);
+    if (!unsynced_seal_ || deleted_ || retired_) return absl::OkStatus();
+    log_file = std::move(unsynced_file_);
+  }
+  if (log_file == nullptr) {
+    return absl::InternalError(
+        absl::StrCat(log_path_, ": sealed without a sync, and no handle left"));
+  }
+  absl::Status status = SyncFilesOfSeal(*log_file);
+  MutexLock lock(&mu_);
+  if (status.ok()) {
+    unsynced_seal_ = false;
+  } else if (unsynced_file_ == nullptr) {
+    unsynced_file_ = std::move(log_file);  // for the retry
+  }
+  return status;
+}
+
+// The .log, trimmed to its size, through the descriptor the appender wrote
+// with (the path may name another file by now: compaction swaps files in),
+// then both indexes.
+absl::Status Segment::SyncFilesOfSeal(File& log_file) {
+  if (absl::Status s = log_file.Truncate(size()); !s.ok()) return s;
+  if (absl::Status s = log_file.Sync(); !s.ok()) return s;
+  for (const std::string& path : {index_path_, time_index_path_}) {
+    absl::StatusOr<std::unique_ptr<File>> file =
+        fs_->OpenFile(path, OpenOptions::ReadWrite());
+    if (absl::IsNotFound(file.status())) continue;  // deleted meanwhile
+    if (!file.ok()) return file.status();
+    if (absl::Status s = (*file)->Sync(); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Segment::Seal(bool sync) {
   MutexLock lock(&mu_);
   if (!active_) return absl::OkStatus();
   if (time_index_ != nullptr) {
@@ -135,10 +181,24 @@ absl::Status Segment::Seal() {
     }
   }
   // Trimming the file under the read-write mapping is safe: readers never
-  // look past size(), and the trimmed tail was never part of it.
-  if (absl::Status s = file_->Truncate(size()); !s.ok()) return s;
-  if (absl::Status s = file_->Sync(); !s.ok()) return s;
-  if (absl::Status s = CloseIndexesDurablyLocked(); !s.ok()) return s;
+  // look past size(), and the trimmed tail was never part of it. Without
+  // `sync` SyncSealed trims: truncation may wait for the journal, which a
+  // writeback in progress can hold for many milliseconds.
+  if (sync) {
+    if (absl::Status s = file_->Truncate(size()); !s.ok()) return s;
+    if (absl::Status s = file_->Sync(); !s.ok()) return s;
+    if (absl::Status s = CloseIndexesDurablyLocked(); !s.ok()) return s;
+    unsynced_seal_ = false;
+  } else {
+    if (absl::Status s = index_->Close(/*trim=*/true); !s.ok()) return s;
+    if (absl::Status s = time_index_->Close(/*trim=*/true); !s.ok()) return s;
+    index_.reset();
+    time_index_.reset();
+    unsynced_seal_ = true;
+    // Kept for SyncSealed: a handle from before a crash fails there (a
+    // simulated one, in tests), where reopening by path would not.
+    unsynced_file_ = std::move(file_);
+  }
   active_ = false;
   active_map_ = nullptr;
   active_file_ = nullptr;
@@ -546,6 +606,7 @@ absl::Status Segment::DeleteFiles(bool may_recycle) {
   {
     MutexLock lock(&mu_);
     log_recycled = may_recycle && MoveLogToPoolLocked();
+    deleted_ = true;
     file_.reset();
     index_.reset();
     time_index_.reset();
@@ -578,7 +639,11 @@ void Segment::DropMapLocked() {
 // use_count() == 1 here means none exist, and none can appear: map_ goes
 // and the file leaves its name before mu_ is released.
 bool Segment::MoveLogToPoolLocked() {
-  if (options_.recycle_files <= 0 || active_ || retired_) return false;
+  // An unsynced seal's SyncSealed may still trim the file through its own
+  // descriptor: never under a new segment.
+  if (options_.recycle_files <= 0 || active_ || retired_ || unsynced_seal_) {
+    return false;
+  }
   if (map_ != nullptr && map_.use_count() > 1) return false;
   for (const std::weak_ptr<const MappedRegion>& m : released_maps_) {
     if (!m.expired()) return false;

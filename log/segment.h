@@ -186,14 +186,23 @@ class Segment {
   // or time index has no room for it: roll first. Appender only; takes mu_
   // only when an entry is due, so most appends take no lock a reader takes.
   bool NoRoomForNextIndexEntry() const;
-  // Makes bytes [from, to) of the .log durable (msync of that range).
+  // Makes bytes [from, to) of the .log durable (msync of that range); the
+  // whole segment (SyncSealed) if it was sealed without a sync.
   absl::Status SyncRange(uint64_t from, uint64_t to);
-  // Makes the whole segment durable: .log data and size (fdatasync).
+  // Makes the whole segment durable: .log data and size (fdatasync), and
+  // the indexes of a segment sealed without a sync.
   absl::Status SyncAll();
   // Ends the active state: appends the final time-index entry, trims the
-  // .log and indexes to their logical sizes, syncs them. The mapping stays
-  // for readers.
-  absl::Status Seal();
+  // .log and indexes to their logical sizes and, with `sync`, syncs them
+  // (else SyncSealed must, before anything counts them durable). The
+  // mapping stays for readers.
+  absl::Status Seal(bool sync);
+  // Syncs the .log and both indexes of a segment sealed without a sync,
+  // through descriptors of its own (the segment's mutex is not held while
+  // the data is written back, so readers go on). OK, doing nothing, if it
+  // was synced already or its files are gone (retention, truncation and
+  // compaction sync what replaces them).
+  absl::Status SyncSealed();
 
   // --- Recovery (before the segment is shared with readers). ---
 
@@ -294,6 +303,7 @@ class Segment {
           const SegmentOptions& options);
 
   absl::Status EnsureMappedLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status SyncFilesOfSeal(File& log_file);
   // Opens this segment's .log for CreateActive: a pool file renamed to it
   // if recycling finds one, else a new file.
   absl::StatusOr<std::unique_ptr<File>> CreateLogFile(absl::string_view dir);
@@ -362,6 +372,9 @@ class Segment {
   std::atomic<uint64_t> size_{0};
   std::atomic<int64_t> next_offset_;
 
+  // Held across SyncSealed (not mu_: readers go on meanwhile).
+  Mutex seal_sync_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+
   // Open state; mu_ guards opening, closing and (re)mapping. Readers lock
   // it for every view: it gets its own cache line, away from the published
   // state above and the appender's below.
@@ -376,6 +389,13 @@ class Segment {
       ABSL_GUARDED_BY(mu_);
   bool active_ ABSL_GUARDED_BY(mu_) = false;
   bool retired_ ABSL_GUARDED_BY(mu_) = false;
+  // Sealed with Seal(sync=false) and not synced since.
+  bool unsynced_seal_ ABSL_GUARDED_BY(mu_) = false;
+  // DeleteFiles ran.
+  bool deleted_ ABSL_GUARDED_BY(mu_) = false;
+  // The appender's .log handle, from Seal(sync=false) until SyncSealed
+  // (which holds it meanwhile).
+  std::unique_ptr<File> unsynced_file_ ABSL_GUARDED_BY(mu_);
   // An index file was unreadable and recreated empty: rebuild from the log.
   bool indexes_need_rebuild_ ABSL_GUARDED_BY(mu_) = false;
 

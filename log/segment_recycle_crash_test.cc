@@ -67,6 +67,8 @@ LogOptions RecyclingOptions(FileSystem* fs) {
   options.retention_ms = absl::InfiniteDuration();
   options.retention_bytes = 5000;  // ApplyRetention keeps ~2 segments
   options.recycle_segments = 2;
+  // Deterministic file operations: rolled segments wait for the next Sync.
+  options.sync_rolled_segments_in_background = false;
   return options;
 }
 
