@@ -84,10 +84,9 @@ absl::StatusOr<int64_t> Log::ReadCheckpoint(absl::string_view name) {
                    " ", checkpoint_partition_));
 }
 
-Log::~Log() {
-  Close().IgnoreError();
-  internal::BackgroundSyncer::Default()->Cancel(this);
-}
+// Close cancels the background sync job (the first Close; no roll, so no
+// job, comes after it).
+Log::~Log() { Close().IgnoreError(); }
 
 std::string Log::Describe() const {
   return options_.name.empty() ? dir_ : options_.name;
@@ -419,7 +418,8 @@ absl::Status Log::Roll() {
   // If anything below fails, the next append makes the last segment active
   // again and retries the roll.
   active_ready_ = false;
-  // Trimmed, not synced: SyncRolledSegments does that off the append path.
+  // Neither trimmed nor synced: SyncRolledSegments does both, off the
+  // append path.
   if (absl::Status s = old->Seal(/*sync=*/false); !s.ok()) return s;
   old->ReleaseResources();  // reopened read-only by the next reader
   absl::StatusOr<std::shared_ptr<Segment>> fresh =

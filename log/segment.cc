@@ -110,10 +110,7 @@ absl::Status Segment::SyncRange(uint64_t from, uint64_t to) {
   std::shared_ptr<MappedRegion> map;
   {
     MutexLock lock(&mu_);
-    if (unsynced_seal_)
-      map = nullptr;  // a roll raced the caller: sync all
-    else
-      map = map_;
+    if (!unsynced_seal_) map = map_;  // else a roll raced the caller: all
   }
   if (map == nullptr) return SyncAll();
   return map->Sync(from, to - from);
@@ -135,7 +132,7 @@ absl::Status Segment::SyncSealed() {
   std::unique_ptr<File> log_file;
   {
     MutexLock lock(&mu_);
-    if (!unsynced_seal_ || deleted_ || retired_) return absl::OkStatus();
+    if (!unsynced_seal_) return absl::OkStatus();
     log_file = std::move(unsynced_file_);
   }
   if (log_file == nullptr) {
@@ -146,26 +143,20 @@ absl::Status Segment::SyncSealed() {
   MutexLock lock(&mu_);
   if (status.ok()) {
     unsynced_seal_ = false;
-  } else if (unsynced_file_ == nullptr) {
-    unsynced_file_ = std::move(log_file);  // for the retry
+  } else if (unsynced_seal_ && unsynced_file_ == nullptr) {
+    unsynced_file_ = std::move(log_file);  // for the retry (not deleted)
   }
   return status;
 }
 
 // The .log, trimmed to its size, through the descriptor the appender wrote
-// with (the path may name another file by now: compaction swaps files in),
-// then both indexes.
+// with (a recycled file is never this one: MoveLogToPoolLocked), then both
+// indexes, unless DeleteFiles removed them meanwhile.
 absl::Status Segment::SyncFilesOfSeal(File& log_file) {
   if (absl::Status s = log_file.Truncate(size()); !s.ok()) return s;
   if (absl::Status s = log_file.Sync(); !s.ok()) return s;
-  for (const std::string& path : {index_path_, time_index_path_}) {
-    absl::StatusOr<std::unique_ptr<File>> file =
-        fs_->OpenFile(path, OpenOptions::ReadWrite());
-    if (absl::IsNotFound(file.status())) continue;  // deleted meanwhile
-    if (!file.ok()) return file.status();
-    if (absl::Status s = (*file)->Sync(); !s.ok()) return s;
-  }
-  return absl::OkStatus();
+  absl::Status indexes = SyncIndexFiles();
+  return absl::IsNotFound(indexes) ? absl::OkStatus() : indexes;
 }
 
 absl::Status Segment::Seal(bool sync) {
@@ -190,10 +181,7 @@ absl::Status Segment::Seal(bool sync) {
     if (absl::Status s = CloseIndexesDurablyLocked(); !s.ok()) return s;
     unsynced_seal_ = false;
   } else {
-    if (absl::Status s = index_->Close(/*trim=*/true); !s.ok()) return s;
-    if (absl::Status s = time_index_->Close(/*trim=*/true); !s.ok()) return s;
-    index_.reset();
-    time_index_.reset();
+    if (absl::Status s = CloseIndexesLocked(); !s.ok()) return s;
     unsynced_seal_ = true;
     // Kept for SyncSealed: a handle from before a crash fails there (a
     // simulated one, in tests), where reopening by path would not.
@@ -530,13 +518,22 @@ bool Segment::IndexesConsistentLocked() const {
 absl::Status Segment::CloseIndexesDurablyLocked() {
   if (absl::Status s = index_->Flush(); !s.ok()) return s;
   if (absl::Status s = time_index_->Flush(); !s.ok()) return s;
+  if (absl::Status s = CloseIndexesLocked(); !s.ok()) return s;
+  return SyncIndexFiles();
+}
+
+absl::Status Segment::CloseIndexesLocked() {
   if (absl::Status s = index_->Close(/*trim=*/true); !s.ok()) return s;
   if (absl::Status s = time_index_->Close(/*trim=*/true); !s.ok()) return s;
   index_.reset();
   time_index_.reset();
-  // Flush covers only slots this index object changed; an earlier object
-  // (a rebuild during recovery) may have zeroed others. fdatasync makes the
-  // whole trimmed file durable, so no stale entry can come back.
+  return absl::OkStatus();
+}
+
+// Flush covers only slots an index object changed; an earlier object (a
+// rebuild during recovery) may have zeroed others. fdatasync makes the
+// whole trimmed file durable, so no stale entry can come back.
+absl::Status Segment::SyncIndexFiles() {
   for (const std::string& path : {index_path_, time_index_path_}) {
     absl::StatusOr<std::unique_ptr<File>> file =
         fs_->OpenFile(path, OpenOptions::ReadWrite());
@@ -606,7 +603,9 @@ absl::Status Segment::DeleteFiles(bool may_recycle) {
   {
     MutexLock lock(&mu_);
     log_recycled = may_recycle && MoveLogToPoolLocked();
-    deleted_ = true;
+    // Nothing left to sync (a SyncSealed under way keeps its handle).
+    unsynced_seal_ = false;
+    unsynced_file_.reset();
     file_.reset();
     index_.reset();
     time_index_.reset();
@@ -639,9 +638,11 @@ void Segment::DropMapLocked() {
 // use_count() == 1 here means none exist, and none can appear: map_ goes
 // and the file leaves its name before mu_ is released.
 bool Segment::MoveLogToPoolLocked() {
-  // An unsynced seal's SyncSealed may still trim the file through its own
-  // descriptor: never under a new segment.
-  if (options_.recycle_files <= 0 || active_ || retired_ || unsynced_seal_) {
+  // A SyncSealed under way (it holds the handle) may still trim the file
+  // through it: never under a new segment. Otherwise DeleteFiles drops the
+  // handle, and no one trims it any more.
+  const bool sync_under_way = unsynced_seal_ && unsynced_file_ == nullptr;
+  if (options_.recycle_files <= 0 || active_ || retired_ || sync_under_way) {
     return false;
   }
   if (map_ != nullptr && map_.use_count() > 1) return false;

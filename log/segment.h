@@ -192,16 +192,16 @@ class Segment {
   // Makes the whole segment durable: .log data and size (fdatasync), and
   // the indexes of a segment sealed without a sync.
   absl::Status SyncAll();
-  // Ends the active state: appends the final time-index entry, trims the
-  // .log and indexes to their logical sizes and, with `sync`, syncs them
-  // (else SyncSealed must, before anything counts them durable). The
-  // mapping stays for readers.
+  // Ends the active state: appends the final time-index entry and trims
+  // the indexes to their logical sizes; with `sync`, also trims the .log
+  // and syncs all three (else SyncSealed must, before anything counts them
+  // durable). The mapping stays for readers.
   absl::Status Seal(bool sync);
-  // Syncs the .log and both indexes of a segment sealed without a sync,
-  // through descriptors of its own (the segment's mutex is not held while
-  // the data is written back, so readers go on). OK, doing nothing, if it
-  // was synced already or its files are gone (retention, truncation and
-  // compaction sync what replaces them).
+  // For a segment sealed without a sync: trims the .log to size() and
+  // syncs it (through the appender's descriptor, kept for this) and both
+  // indexes. The segment's mutex is not held while data is written back, so
+  // readers go on. OK, doing nothing, if it was synced already or its files
+  // were deleted (retention, truncation).
   absl::Status SyncSealed();
 
   // --- Recovery (before the segment is shared with readers). ---
@@ -337,6 +337,10 @@ class Segment {
   absl::Status OpenWritableIndexesLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool IndexesConsistentLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CloseIndexesDurablyLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Trims both indexes to their entries and closes them (no sync).
+  absl::Status CloseIndexesLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // fdatasyncs both index files, through descriptors of their own.
+  absl::Status SyncIndexFiles();
   // FindCut, also giving the timestamps of the batches kept (-1 if none).
   absl::StatusOr<Cut> FindCutLocked(int64_t offset, int64_t* first_timestamp,
                                     int64_t* max_timestamp,
@@ -389,10 +393,8 @@ class Segment {
       ABSL_GUARDED_BY(mu_);
   bool active_ ABSL_GUARDED_BY(mu_) = false;
   bool retired_ ABSL_GUARDED_BY(mu_) = false;
-  // Sealed with Seal(sync=false) and not synced since.
+  // Sealed with Seal(sync=false) and neither synced nor deleted since.
   bool unsynced_seal_ ABSL_GUARDED_BY(mu_) = false;
-  // DeleteFiles ran.
-  bool deleted_ ABSL_GUARDED_BY(mu_) = false;
   // The appender's .log handle, from Seal(sync=false) until SyncSealed
   // (which holds it meanwhile).
   std::unique_ptr<File> unsynced_file_ ABSL_GUARDED_BY(mu_);

@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "log/background_syncer.h"
 #include "log/prefaulter.h"
 #include "log/segment.h"
 #include "runnel/fault_injection_file_system.h"
@@ -137,6 +138,8 @@ TEST_P(SegmentRecycleTest, RetentionPoolsTheFileAndTheNextRollReusesIt) {
     appended.push_back(Append(log.get(), Batch(5, 'a')));
   }
   internal::Prefaulter::Default()->Drain();  // it may hold old mappings
+  // A rolled segment whose sync is under way stays out of the pool.
+  internal::BackgroundSyncer::Default()->Drain();
   absl::StatusOr<int> deleted = log->ApplyRetention();
   ASSERT_TRUE(deleted.ok()) << deleted.status();
   ASSERT_GE(*deleted, 1);
@@ -172,6 +175,8 @@ TEST_P(SegmentRecycleTest, PoolIsBoundedAndGoneAfterOpen) {
   ASSERT_NE(log, nullptr);
   while (log->segment_count() < 5) Append(log.get(), Batch(5, 'a'));
   internal::Prefaulter::Default()->Drain();  // it may hold old mappings
+  // A rolled segment whose sync is under way stays out of the pool.
+  internal::BackgroundSyncer::Default()->Drain();
   absl::StatusOr<int> deleted = log->ApplyRetention();
   ASSERT_TRUE(deleted.ok()) << deleted.status();
   EXPECT_EQ(*deleted, 4);
@@ -190,6 +195,8 @@ TEST_P(SegmentRecycleTest, ZeroDisablesRecycling) {
   ASSERT_NE(log, nullptr);
   while (log->segment_count() < 4) Append(log.get(), Batch(5, 'a'));
   internal::Prefaulter::Default()->Drain();  // it may hold old mappings
+  // A rolled segment whose sync is under way stays out of the pool.
+  internal::BackgroundSyncer::Default()->Drain();
   absl::StatusOr<int> deleted = log->ApplyRetention();
   ASSERT_TRUE(deleted.ok()) << deleted.status();
   EXPECT_GE(*deleted, 1);
@@ -208,6 +215,8 @@ TEST_P(SegmentRecycleTest, SegmentAReaderHoldsIsDeletedNotRecycled) {
   ASSERT_TRUE(held.ok()) << held.status();
   ASSERT_EQ(held->batches.size(), 1u);
   internal::Prefaulter::Default()->Drain();  // it may hold old mappings
+  // A rolled segment whose sync is under way stays out of the pool.
+  internal::BackgroundSyncer::Default()->Drain();
   absl::StatusOr<int> deleted = log->ApplyRetention();
   ASSERT_TRUE(deleted.ok()) << deleted.status();
   ASSERT_GE(*deleted, 2);
@@ -230,6 +239,8 @@ TEST_P(SegmentRecycleTest, ReleasedReaderLetsTheNextDeletionRecycle) {
     ASSERT_TRUE(read.ok()) << read.status();
   }                                          // let go before retention
   internal::Prefaulter::Default()->Drain();  // it may hold old mappings
+  // A rolled segment whose sync is under way stays out of the pool.
+  internal::BackgroundSyncer::Default()->Drain();
   absl::StatusOr<int> deleted = log->ApplyRetention();
   ASSERT_TRUE(deleted.ok()) << deleted.status();
   EXPECT_EQ(Pool().size(), 1u);
@@ -260,6 +271,8 @@ TEST(SegmentRecycleCrashTest, OldBytesPastTheCrashAreCutNotServed) {
       ASSERT_TRUE((*log)->Append(Batch(5, 'a')).ok());
     }
     internal::Prefaulter::Default()->Drain();
+    // A rolled segment whose sync is under way stays out of the pool.
+    internal::BackgroundSyncer::Default()->Drain();
     ASSERT_TRUE((*log)->ApplyRetention().ok());
     absl::StatusOr<std::vector<std::string>> pool =
         internal::Segment::ListRecyclePool(&fs, dir);
