@@ -119,6 +119,10 @@ absl::Status Log::RecoverSegments(std::vector<int64_t> bases,
                                   bool clean_shutdown, int64_t clean_end) {
   const internal::SegmentOptions segment_options = CurrentSegmentOptions();
   const int64_t point = recovery_point_.load();
+  // Segments wholly below the log start are trusted too: retention deleted
+  // them (unsynced, perhaps) and the crash undid the removal. They are no
+  // part of the log, so no cut may happen there.
+  const int64_t trusted_below = std::max(point, log_start_offset_.load());
   auto list = std::make_shared<SegmentList>();
   int64_t next_offset = bases.front();
   for (size_t i = 0; i < bases.size(); ++i) {
@@ -126,7 +130,7 @@ absl::Status Log::RecoverSegments(std::vector<int64_t> bases,
     std::shared_ptr<Segment> segment =
         Segment::Existing(fs_, dir_, bases[i], segment_options);
     const int64_t end = last ? clean_end : bases[i + 1];
-    if ((!last && end <= point) || (last && clean_shutdown)) {
+    if ((!last && end <= trusted_below) || (last && clean_shutdown)) {
       if (absl::Status s = segment->LoadSealed(end); !s.ok()) return s;
       next_offset = end;
     } else {
