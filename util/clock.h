@@ -26,8 +26,10 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual absl::Time Now() const = 0;
-  // Milliseconds since the Unix epoch, Kafka's timestamp unit.
-  int64_t NowMillis() const { return absl::ToUnixMillis(Now()); }
+  // Milliseconds since the Unix epoch, Kafka's timestamp unit. The real
+  // clock's comes from the TSC (a third of clock_gettime's cost; within
+  // microseconds of it) because producers stamp every record with it.
+  virtual int64_t NowMillis() const { return absl::ToUnixMillis(Now()); }
 
   // The system's real-time clock.
   static Clock* Real();
