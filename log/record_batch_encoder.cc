@@ -139,8 +139,11 @@ absl::Status RecordBatchBuilder::AppendImpl(
     return absl::FailedPreconditionError(
         "RecordBatchBuilder::Append after Finish()");
   }
-  absl::Status codec = CheckCodec(options_.compression);
-  if (!codec.ok()) return codec;
+  // Inline for the codecs that encode (this runs once per record).
+  if (options_.compression != Compression::kNone &&
+      options_.compression != Compression::kLz4) {
+    return CheckCodec(options_.compression);
+  }
   if (timestamp < format::kNoTimestamp) {
     return invalid("invalid negative timestamp ", timestamp);
   }

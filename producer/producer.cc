@@ -236,38 +236,50 @@ void Producer::ReleaseMemory(size_t bytes) {
   memory_freed_.SignalAll();
 }
 
-std::unique_ptr<char[]> Producer::TakeBuffer(size_t capacity) {
+std::unique_ptr<Producer::Batch> Producer::TakeBatch(size_t capacity) {
   if (capacity == options_.batch_size) {
     MutexLock lock(&pool_mu_);
-    if (!free_buffers_.empty()) {
-      std::unique_ptr<char[]> buffer = std::move(free_buffers_.back());
-      free_buffers_.pop_back();
-      return buffer;
+    if (!free_batches_.empty()) {
+      std::unique_ptr<Batch> batch = std::move(free_batches_.back());
+      free_batches_.pop_back();
+      return batch;
     }
   }
-  return std::unique_ptr<char[]>(new char[capacity]);  // not zero-filled
+  auto batch = std::make_unique<Batch>();
+  batch->buffer.reset(new char[capacity]);  // not zero-filled
+  batch->capacity = capacity;
+  return batch;
 }
 
-void Producer::RecycleBuffer(std::unique_ptr<char[]> buffer, size_t capacity) {
-  if (buffer == nullptr || capacity != options_.batch_size) return;
+void Producer::RecycleBatch(std::unique_ptr<Batch> batch) {
+  if (batch->buffer == nullptr || batch->capacity != options_.batch_size) {
+    return;
+  }
+  // As new, but for the buffer and the callback list's capacity.
+  batch->size = 0;
+  batch->builder.reset();
+  batch->pending.clear();
+  batch->records = 0;
+  batch->memory = 0;
+  batch->retry_at = absl::InfinitePast();
+  batch->seal_error = absl::OkStatus();
   MutexLock lock(&pool_mu_);
-  if ((free_buffers_.size() + 1) * capacity <= options_.buffer_memory) {
-    free_buffers_.push_back(std::move(buffer));
+  if ((free_batches_.size() + 1) * batch->capacity <= options_.buffer_memory) {
+    free_batches_.push_back(std::move(batch));
   }
 }
 
 std::unique_ptr<Producer::Batch> Producer::NewBatch(PartitionQueue& queue,
                                                     size_t reserve) {
   queue.mu.AssertHeld();
-  auto batch = std::make_unique<Batch>();
+  std::unique_ptr<Batch> batch =
+      TakeBatch(std::max(options_.batch_size, reserve));
   batch->id = next_batch_id_.fetch_add(1);
   {
     MutexLock lock(&flight_mu_);
     incomplete_.insert(batch->id);
   }
   batch->created = clock_->Now();
-  batch->capacity = std::max(options_.batch_size, reserve);
-  batch->buffer = TakeBuffer(batch->capacity);
   RecordBatchOptions options;
   options.compression = options_.compression;
   if (producer_id_ >= 0) {

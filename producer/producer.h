@@ -251,10 +251,11 @@ class Producer {
   // outside every lock (FinishBatch).
   void SealOpen(PartitionQueue& queue);
   static void FinishBatch(Batch& batch);
-  // Batch buffers of batch.size bytes are reused (Kafka's BufferPool):
-  // no allocation, and no page faults on fresh memory, per batch.
-  std::unique_ptr<char[]> TakeBuffer(size_t capacity);
-  void RecycleBuffer(std::unique_ptr<char[]> buffer, size_t capacity);
+  // Batches of batch.size bytes are reused (Kafka's BufferPool): their
+  // buffer and their callback list's capacity, so a batch costs no
+  // allocation, page faults on fresh memory or callback-list growth.
+  std::unique_ptr<Batch> TakeBatch(size_t capacity);
+  void RecycleBatch(std::unique_ptr<Batch> batch);
   void MarkActive(PartitionQueue* queue);
   // MarkActive and WakeSender under one lock (a Send that opened or
   // sealed a batch); no signal when the sender is already woken.
@@ -325,10 +326,10 @@ class Producer {
   Mutex memory_mu_;
   CondVar memory_freed_;
 
-  // Free batch buffers of options_.batch_size bytes (at most buffer.memory
-  // of them). A leaf lock.
+  // Completed batches with buffers of options_.batch_size bytes (at most
+  // buffer.memory of them), ready for reuse. A leaf lock.
   Mutex pool_mu_;
-  std::vector<std::unique_ptr<char[]>> free_buffers_ ABSL_GUARDED_BY(pool_mu_);
+  std::vector<std::unique_ptr<Batch>> free_batches_ ABSL_GUARDED_BY(pool_mu_);
 
   std::thread sender_;
 };

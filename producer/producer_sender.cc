@@ -168,8 +168,6 @@ void Producer::FinishBatch(Batch& batch) {
 void Producer::Complete(PartitionQueue& queue, std::unique_ptr<Batch> batch,
                         const absl::StatusOr<AppendInfo>& appended) {
   ReleaseMemory(batch->memory);
-  batch->builder.reset();
-  RecycleBuffer(std::move(batch->buffer), batch->capacity);
   absl::Status error;
   if (!appended.ok()) {
     error = absl::Status(
@@ -195,8 +193,10 @@ void Producer::Complete(PartitionQueue& queue, std::unique_ptr<Batch> batch,
     metadata.serialized_value_size = pending.value_size;
     pending.callback(metadata);
   }
+  const int64_t id = batch->id;
+  RecycleBatch(std::move(batch));
   MutexLock lock(&flight_mu_);
-  incomplete_.erase(batch->id);
+  incomplete_.erase(id);
   batch_done_.SignalAll();
 }
 
