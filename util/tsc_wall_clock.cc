@@ -79,8 +79,14 @@ int64_t TscWallClock::NowNanos() {
 }
 
 int64_t TscWallClock::Reanchor() {
+  const uint64_t before = Ticks();
   const int64_t ns = source_.realtime_ns();
-  const uint64_t ticks = Ticks();
+  const uint64_t after = Ticks();
+  // A thread preempted (or faulting) between the reads would pair the
+  // system clock with a TSC milliseconds later, and every read from that
+  // anchor would be off by as much: such a pair is not used.
+  if (after - before > kMaxPairTicks) return ns;
+  const uint64_t ticks = before + (after - before) / 2;
   if (updating_.exchange(true, std::memory_order_acquire)) return ns;
   Calibrate(ticks, ns);
   const uint32_t seq = seq_.load(std::memory_order_relaxed);

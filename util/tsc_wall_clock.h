@@ -38,16 +38,20 @@ class TscWallClock {
  public:
   // Where the time comes from; tests inject fakes.
   struct Source {
-    uint64_t (*ticks)();         // null: the CPU's TSC, read inline
-    int64_t (*realtime_ns)();    // CLOCK_REALTIME in ns since the epoch
-    bool ticks_usable = false;   // false: every read is realtime_ns()
+    uint64_t (*ticks)();        // null: the CPU's TSC, read inline
+    int64_t (*realtime_ns)();   // CLOCK_REALTIME in ns since the epoch
+    bool ticks_usable = false;  // false: every read is realtime_ns()
   };
 
   // How old (in nanoseconds of the system clock) an anchor may get, and
   // how long a span calibrates the tick rate first.
-  static constexpr int64_t kWindowNs = 1000000;         // 1 ms
-  static constexpr int64_t kCalibrationNs = 10000000;   // 10 ms
-  static constexpr int64_t kRebaseNs = 1000000000;      // 1 s
+  static constexpr int64_t kWindowNs = 1000000;        // 1 ms
+  static constexpr int64_t kCalibrationNs = 10000000;  // 10 ms
+  static constexpr int64_t kRebaseNs = 1000000000;     // 1 s
+  // The most ticks between the two TSC reads around a system clock read
+  // for the pair to become an anchor: 25-100 us at 1-4 GHz (an
+  // uninterrupted clock_gettime takes about 60).
+  static constexpr uint64_t kMaxPairTicks = 100000;
 
   // The process-wide clock: the TSC if the CPU has an invariant one
   // (cpuid 0x80000007, EDX bit 8) and clock_gettime.

@@ -17,10 +17,13 @@ namespace {
 std::atomic<uint64_t> fake_ticks{0};
 std::atomic<int64_t> fake_ns{0};
 std::atomic<int> realtime_reads{0};
+// Ticks that pass during the next system clock read (a preemption).
+std::atomic<uint64_t> ticks_during_read{0};
 
 uint64_t FakeTicks() { return fake_ticks.load(); }
 int64_t FakeRealtime() {
   realtime_reads.fetch_add(1);
+  fake_ticks += ticks_during_read.exchange(0);
   return fake_ns.load();
 }
 
@@ -42,6 +45,7 @@ class TscWallClockTest : public testing::Test {
     fake_ticks = 5000;
     fake_ns = kStart;
     realtime_reads = 0;
+    ticks_during_read = 0;
   }
   // Moves both clocks; `drift_ns` more on the system clock.
   void Advance(int64_t ns, int64_t drift_ns = 0) {
@@ -88,7 +92,25 @@ TEST_F(TscWallClockTest, ReanchorsOnceTheAnchorIsAMillisecondOld) {
   EXPECT_EQ(realtime_reads.load(), reads + 1);
 }
 
-TEST_F(TscWallClockTest, ATscBehindTheAnchorBeyondTheWindowReadsTheSystemClock) {
+TEST_F(TscWallClockTest, APairReadAcrossAPreemptionIsNoAnchor) {
+  Calibrate(clock_);
+  Advance(TscWallClock::kWindowNs + 1);
+  // Preempted for 2 ms after reading the system clock: that reading is
+  // returned, but the pair is not kept, so the next read looks again.
+  ticks_during_read = 3 * 2000000;
+  EXPECT_EQ(clock_.NowNanos(), fake_ns.load());
+  fake_ns += 2000000;
+  const int reads = realtime_reads.load();
+  EXPECT_EQ(clock_.NowNanos(), fake_ns.load());
+  EXPECT_EQ(realtime_reads.load(), reads + 1);
+  // And that good pair anchors the reads after it.
+  Advance(100);
+  EXPECT_TRUE(Within(clock_.NowNanos(), fake_ns.load(), 1));
+  EXPECT_EQ(realtime_reads.load(), reads + 1);
+}
+
+TEST_F(TscWallClockTest,
+       ATscBehindTheAnchorBeyondTheWindowReadsTheSystemClock) {
   Calibrate(clock_);
   // Another CPU's TSC, far behind this one's (skew, or a migrated VM).
   fake_ticks -= 3 * 2 * TscWallClock::kWindowNs;
@@ -115,7 +137,8 @@ TEST_F(TscWallClockTest, ASystemClockStepForwardCostsAtMostTheWindow) {
   Advance(TscWallClock::kWindowNs + 1, /*drift_ns=*/int64_t{3600} * 1000000000);
   for (int i = 0; i < 4000; ++i) {
     Advance(500000);
-    EXPECT_TRUE(Within(clock_.NowNanos(), fake_ns.load(), TscWallClock::kWindowNs));
+    EXPECT_TRUE(
+        Within(clock_.NowNanos(), fake_ns.load(), TscWallClock::kWindowNs));
   }
   for (int i = 0; i < 5; ++i) {
     Advance(100000);
