@@ -56,7 +56,19 @@ class ABSL_LOCKABLE Mutex {
   Mutex(const Mutex&) = delete;
   Mutex& operator=(const Mutex&) = delete;
 
-  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() { mu_.lock(); }
+  // Spins briefly (as absl::Mutex and glibc's adaptive mutexes do) before
+  // it sleeps: most critical sections here last tens of nanoseconds, and a
+  // futex sleep and wake cost microseconds. Two threads sharing a Producer
+  // spent most of their Send time in futex calls on one partition's lock
+  // (BM_ProducerSend/batch1M/threads:2: 6.4 -> 8.3 M records/s with the
+  // spin, BM_ProducerSendSync/threads:2 5.2 -> 6.5).
+  void Lock() ABSL_EXCLUSIVE_LOCK_FUNCTION() {
+    for (int i = 0; i < kSpins; ++i) {
+      if (mu_.try_lock()) return;
+      CpuRelax();
+    }
+    mu_.lock();
+  }
   void Unlock() ABSL_UNLOCK_FUNCTION() { mu_.unlock(); }
   bool TryLock() ABSL_EXCLUSIVE_TRYLOCK_FUNCTION(true) {
     return mu_.try_lock();
@@ -66,6 +78,15 @@ class ABSL_LOCKABLE Mutex {
 
  private:
   friend class CondVar;
+  // About 2-3 us of trying at most (a try is one compare-and-swap).
+  static constexpr int kSpins = 64;
+
+  static void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+
   std::mutex mu_;
 };
 
