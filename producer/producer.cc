@@ -264,6 +264,8 @@ void Producer::RecycleBatch(std::unique_ptr<Batch> batch) {
   batch->retry_at = absl::InfinitePast();
   batch->seal_error = absl::OkStatus();
   MutexLock lock(&pool_mu_);
+  // Bounded by the buffers; a callback list adds ~56 bytes per record that
+  // had a callback (at most what the batch held when it was in flight).
   if ((free_batches_.size() + 1) * batch->capacity <= options_.buffer_memory) {
     free_batches_.push_back(std::move(batch));
   }
