@@ -429,6 +429,9 @@ void Producer::WakeSenderLocked() {
   // does) and will not sleep before it does: no second signal.
   if (sender_woken_) return;
   sender_woken_ = true;
+  sender_woken_flag_.store(true, std::memory_order_release);
+  // No system call unless the sender is asleep (a spinning sender sees
+  // the flag).
   sender_wake_.Signal();
 }
 

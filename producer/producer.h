@@ -269,6 +269,8 @@ class Producer {
 
   // The sender thread (producer_sender.cc).
   void SenderLoop();
+  // Spins up to kSenderSpin for a wake; true if one came.
+  bool SpinForWake() const;
   using Work = std::vector<
       std::pair<PartitionQueue*, std::vector<std::unique_ptr<Batch>>>>;
   // Seals what is due and takes every batch ready to go; returns how long
@@ -308,6 +310,9 @@ class Producer {
   std::atomic<bool> closed_{false};  // closing_, readable without mu_
   bool stop_sender_ ABSL_GUARDED_BY(mu_) = false;
   bool sender_woken_ ABSL_GUARDED_BY(mu_) = false;
+  // sender_woken_, readable without mu_: the sender spins on it a moment
+  // before it sleeps (SpinForWake).
+  std::atomic<bool> sender_woken_flag_{false};
   CondVar sender_wake_;
   // Batches created and not yet completed, by id; Flush waits for those
   // up to its target. A leaf lock: taken under a queue's lock when a batch

@@ -7,6 +7,7 @@
 // its partition's queue and is retried every retry.backoff.ms until
 // delivery.timeout.ms has passed since it was opened.
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -15,15 +16,51 @@
 
 namespace runnel {
 
+namespace {
+
+// How long the sender spins for the next batch after sending some, before
+// it sleeps. A busy producer seals its next batch within microseconds
+// (16 KiB of 100-byte records every ~10 us at 10 M records/s); without the
+// spin, the Send that seals it pays a futex wake (2-3 us) and the sender a
+// sleep and a context switch, for every batch.
+constexpr absl::Duration kSenderSpin = absl::Microseconds(20);
+
+void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+}  // namespace
+
+bool Producer::SpinForWake() const {
+  const auto deadline =
+      std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(kSenderSpin);
+  while (true) {
+    for (int i = 0; i < 64; ++i) {
+      if (sender_woken_flag_.load(std::memory_order_acquire)) return true;
+      CpuRelax();
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+  }
+}
+
 void Producer::SenderLoop() {
   Work work;
+  bool sent = false;
   while (true) {
     absl::Duration wait;
     work.clear();
     const bool stop = CollectReady(&work, &wait);
     for (auto& [queue, batches] : work) SendBatches(*queue, std::move(batches));
-    if (!work.empty()) continue;
+    if (!work.empty()) {
+      sent = true;
+      continue;
+    }
     if (stop) return;
+    // Only right after sending: an idle producer's sender just sleeps.
+    if (sent && SpinForWake()) continue;
+    sent = false;
     MutexLock lock(&mu_);
     if (!sender_woken_ && !stop_sender_) {
       sender_wake_.WaitWithTimeout(&mu_, wait);
@@ -34,6 +71,7 @@ void Producer::SenderLoop() {
 bool Producer::CollectReady(Work* work, absl::Duration* wait) {
   MutexLock lock(&mu_);
   sender_woken_ = false;
+  sender_woken_flag_.store(false, std::memory_order_relaxed);
   const absl::Time now = clock_->Now();
   // Waits are real time; with a simulated clock, look again soon.
   *wait = clock_ == Clock::Real() ? absl::Seconds(1) : absl::Milliseconds(5);
