@@ -422,8 +422,10 @@ absl::Status Log::Roll() {
   // append path.
   if (absl::Status s = old->Seal(/*sync=*/false); !s.ok()) return s;
   old->ReleaseResources();  // reopened read-only by the next reader
+  internal::SegmentOptions options = CurrentSegmentOptions();
+  options.appending_fast = old->appending_fast();  // prefault from the start
   absl::StatusOr<std::shared_ptr<Segment>> fresh =
-      Segment::CreateActive(fs_, dir_, base, CurrentSegmentOptions());
+      Segment::CreateActive(fs_, dir_, base, options);
   if (!fresh.ok()) return fresh.status();
   // Its directory entry is synced with the old segment (SyncRolledSegments):
   // a crash before that loses both, leaving a prefix.

@@ -158,8 +158,11 @@ struct LogOptions {
   // and double up to this, so idle partitions hold little disk.
   uint64_t preallocate_bytes = uint64_t{16} << 20;
   // Runnel: fault in the active segment's pages ahead of the appender on a
-  // background thread (in huge pages where the OS has them, once the
-  // appender writes 64 MiB/s or faster), so Append takes few page faults.
+  // background thread while the appender writes 64 MiB/s or faster (in
+  // huge pages where the OS has them), so a fast Append takes few page
+  // faults. A slower appender takes its own (microseconds each): a
+  // background prefault of a whole reservation would hold a core for
+  // milliseconds, which a latency-sensitive writer sees in its tail.
   // A log that syncs (Sync, or a flush policy) writes its appends through
   // the file instead, and prefaults nothing: after a sync, stores into the
   // mapping would fault again page by page.

@@ -15,6 +15,7 @@
 #include "io/test_util.h"
 #include "log/background_syncer.h"
 #include "log/format.h"
+#include "log/prefaulter.h"
 #include "log/segment_cache.h"
 #include "runnel/clock.h"
 #include "runnel/mem_file_system.h"
@@ -503,6 +504,36 @@ TEST_P(LogTest, DeleteRecordsBeforeMovesTheStartAndDeletesWholeSegments) {
   ASSERT_NE(reopened, nullptr);
   EXPECT_EQ(reopened->log_start_offset(), 50);
   EXPECT_EQ(ReadAll(reopened.get(), 50).size(), 30u);
+}
+
+// Prefaulting is for an appender fast enough to wait on page faults: a
+// slow one takes its own faults, so no background job holds a core for
+// the milliseconds a whole reservation takes.
+TEST_P(LogTest, OnlyAFastAppenderIsPrefaulted) {
+  SimulatedClock clock(absl::FromUnixMillis(1000000));
+  options_.clock = &clock;
+  // Chunks reach 4 MiB: the prefaulter skips what the appender already
+  // passed (and 2 MiB beyond it), so only a chunk of over 2 MiB is sure to
+  // leave it something to fault in however fast the appends run.
+  options_.preallocate_bytes = 4 << 20;
+  std::unique_ptr<Log> log = OpenLog();
+  internal::Prefaulter* prefaulter = internal::Prefaulter::Default();
+  prefaulter->Drain();
+  const int64_t before = prefaulter->pieces_done();
+  // ~1 MiB at one batch a second: every reservation is slow.
+  const std::string batch = Batch(100);
+  for (size_t bytes = 0; bytes < (size_t{1} << 20); bytes += batch.size()) {
+    ASSERT_TRUE(log->Append(batch).ok());
+    clock.Advance(absl::Seconds(1));
+  }
+  prefaulter->Drain();
+  EXPECT_EQ(prefaulter->pieces_done(), before);
+  // 16 MiB more with no time passing: fast, so prefaulted.
+  for (size_t bytes = 0; bytes < (size_t{16} << 20); bytes += batch.size()) {
+    ASSERT_TRUE(log->Append(batch).ok());
+  }
+  prefaulter->Drain();
+  EXPECT_GT(prefaulter->pieces_done(), before);
 }
 
 TEST_P(LogTest, RetentionMsDeletesSegmentsOlderThanTheCutoff) {

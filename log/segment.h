@@ -84,8 +84,12 @@ struct SegmentOptions {
   // 64 KiB and double up to this.
   uint64_t reserve_chunk_bytes = uint64_t{16} << 20;
   // Keep one reservation of headroom faulted in ahead of the appender, on
-  // the prefaulter's thread (log/prefaulter.h).
+  // the prefaulter's thread (log/prefaulter.h), while the appender is fast
+  // (see Segment::ReserveFor).
   bool prefault = true;
+  // The appender was fast in the segment before this one (a roll): its
+  // first reservation is prefaulted too.
+  bool appending_fast = false;
   // Start writing through the file (see Segment::WriteThroughFile): for
   // logs that sync.
   bool write_through = false;
@@ -268,6 +272,9 @@ class Segment {
   // Log's open-segment budget). Reopened lazily.
   void ReleaseResources();
   bool is_open() const;
+  // Whether the appender was fast at its last reservation here (for the
+  // next segment's SegmentOptions::appending_fast). Appender only.
+  bool appending_fast() const { return appending_fast_; }
 
   // Recovery found bytes at this position that are not a valid batch, in a
   // segment that is not the last one: reads of the offsets that should be
@@ -319,8 +326,8 @@ class Segment {
   // capacity, for the appender (map_, active_map_ and active_file_).
   absl::Status MapForAppendLocked(uint64_t length)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // True if the appender reached `end` at kHugePagesMinRate or faster since
-  // the last reservation (ReserveFor's page-size choice).
+  // True if the appender reached `end` at kFastAppendRate or faster since
+  // the last reservation (for the first one: SegmentOptions::appending_fast).
   bool AppendingFast(uint64_t end);
   absl::Status IndexBatch(const RecordBatchHeader& header, uint64_t position)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -411,6 +418,8 @@ class Segment {
   absl::Time last_reserve_time_ = absl::InfinitePast();
   uint64_t last_reserve_end_ = 0;
   bool huge_pages_advised_ = false;
+  // The last reservation found the appender fast (see AppendingFast).
+  bool appending_fast_ = false;
   uint64_t bytes_since_index_entry_ = 0;
   std::atomic<int64_t> max_timestamp_{-1};
   std::atomic<int64_t> offset_of_max_timestamp_;
