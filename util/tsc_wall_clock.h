@@ -15,7 +15,8 @@
 // has no invariant TSC (or is not x86), until the rate is calibrated (the
 // first 10 ms), when this thread's TSC disagrees with the anchor by more
 // than the window (cross-CPU skew), and when another thread is updating
-// the anchor.
+// the anchor. A pair read across a preemption (the TSC reads on both sides
+// of the system clock's more than kMaxPairTicks apart) is never an anchor.
 //
 // Not for deadlines: if the system clock is stepped, a read may be up to
 // a millisecond off until the next anchor (the window is one millisecond
