@@ -420,7 +420,7 @@ absl::Status Log::Roll() {
   active_ready_ = false;
   // Neither trimmed nor synced: SyncRolledSegments does both, off the
   // append path.
-  if (absl::Status s = old->Seal(/*sync=*/false); !s.ok()) return s;
+  if (absl::Status s = old->Seal(); !s.ok()) return s;
   old->ReleaseResources();  // reopened read-only by the next reader
   internal::SegmentOptions options = CurrentSegmentOptions();
   options.appending_fast = old->appending_fast();  // prefault from the start
@@ -595,7 +595,8 @@ absl::Status Log::Close() {
     return tail_segment_ == nullptr ? absl::OkStatus()  // Open failed
                                     : TailSegment().SyncAll();
   }
-  if (absl::Status s = TailSegment().Seal(/*sync=*/true); !s.ok()) return s;
+  if (absl::Status s = TailSegment().Seal(); !s.ok()) return s;
+  if (absl::Status s = TailSegment().SyncSealed(); !s.ok()) return s;
   const int64_t end = log_end_offset_.load();
   recovery_point_.store(end);
   if (absl::Status s = WriteCheckpoint(kRecoveryPointFile, end); !s.ok()) {

@@ -604,10 +604,10 @@ class Log {
   // appends write through the file (Segment::WriteThroughFile).
   std::atomic<bool> write_through_;
 
-  // Segments rolled without a sync (Seal(sync=false)) and not synced yet,
-  // oldest first, each with its end offset (the next segment's base).
-  // rolled_sync_mu_ is held by whoever syncs them, across the sync; only
-  // that holder pops, unsynced_mu_ guards the queue itself.
+  // Segments rolled (sealed) and not synced yet (SyncSealed), oldest first,
+  // each with its end offset (the next segment's base). rolled_sync_mu_ is held
+  // by whoever syncs them, across the sync; only that holder pops, unsynced_mu_
+  // guards the queue itself.
   struct RolledSegment {
     std::shared_ptr<internal::Segment> segment;
     int64_t end = 0;

@@ -159,7 +159,7 @@ absl::Status Segment::SyncFilesOfSeal(File& log_file) {
   return absl::IsNotFound(indexes) ? absl::OkStatus() : indexes;
 }
 
-absl::Status Segment::Seal(bool sync) {
+absl::Status Segment::Seal() {
   MutexLock lock(&mu_);
   if (!active_) return absl::OkStatus();
   if (time_index_ != nullptr) {
@@ -171,22 +171,14 @@ absl::Status Segment::Seal(bool sync) {
       return s;
     }
   }
-  // Trimming the file under the read-write mapping is safe: readers never
-  // look past size(), and the trimmed tail was never part of it. Without
-  // `sync` SyncSealed trims: truncation may wait for the journal, which a
+  // The .log is trimmed by SyncSealed, outside mu_ and (after a roll) off
+  // the append path: truncation may wait for the journal, which a
   // writeback in progress can hold for many milliseconds.
-  if (sync) {
-    if (absl::Status s = file_->Truncate(size()); !s.ok()) return s;
-    if (absl::Status s = file_->Sync(); !s.ok()) return s;
-    if (absl::Status s = CloseIndexesDurablyLocked(); !s.ok()) return s;
-    unsynced_seal_ = false;
-  } else {
-    if (absl::Status s = CloseIndexesLocked(); !s.ok()) return s;
-    unsynced_seal_ = true;
-    // Kept for SyncSealed: a handle from before a crash fails there (a
-    // simulated one, in tests), where reopening by path would not.
-    unsynced_file_ = std::move(file_);
-  }
+  if (absl::Status s = CloseIndexesLocked(); !s.ok()) return s;
+  unsynced_seal_ = true;
+  // Kept for SyncSealed: a handle from before a crash fails there (a
+  // simulated one, in tests), where reopening by path would not.
+  unsynced_file_ = std::move(file_);
   active_ = false;
   active_map_ = nullptr;
   active_file_ = nullptr;

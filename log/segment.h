@@ -197,11 +197,11 @@ class Segment {
   // the indexes of a segment sealed without a sync.
   absl::Status SyncAll();
   // Ends the active state: appends the final time-index entry and trims
-  // the indexes to their logical sizes; with `sync`, also trims the .log
-  // and syncs all three (else SyncSealed must, before anything counts them
-  // durable). The mapping stays for readers.
-  absl::Status Seal(bool sync);
-  // For a segment sealed without a sync: trims the .log to size() and
+  // the indexes to their logical sizes. SyncSealed trims the .log and
+  // syncs all three; nothing may count the segment durable before it has.
+  // The mapping stays for readers.
+  absl::Status Seal();
+  // For a sealed segment not synced yet: trims the .log to size() and
   // syncs it (through the appender's descriptor, kept for this) and both
   // indexes. The segment's mutex is not held while data is written back, so
   // readers go on. OK, doing nothing, if it was synced already or its files
@@ -400,9 +400,9 @@ class Segment {
       ABSL_GUARDED_BY(mu_);
   bool active_ ABSL_GUARDED_BY(mu_) = false;
   bool retired_ ABSL_GUARDED_BY(mu_) = false;
-  // Sealed with Seal(sync=false) and neither synced nor deleted since.
+  // Sealed and neither synced (SyncSealed) nor deleted since.
   bool unsynced_seal_ ABSL_GUARDED_BY(mu_) = false;
-  // The appender's .log handle, from Seal(sync=false) until SyncSealed
+  // The appender's .log handle, from Seal until SyncSealed
   // (which holds it meanwhile).
   std::unique_ptr<File> unsynced_file_ ABSL_GUARDED_BY(mu_);
   // An index file was unreadable and recreated empty: rebuild from the log.
