@@ -402,8 +402,6 @@ class Sender {
   std::thread thread_;  // last: starts once the rest is built
 };
 
-inline void CpuRelax() { __builtin_ia32_pause(); }
-
 // The floors' receivers check what they pop: records must arrive in order.
 // (They keep draining after a mismatch, so the sender never blocks on a
 // full ring.)

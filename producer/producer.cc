@@ -427,9 +427,8 @@ void Producer::WakeSender() {
 void Producer::WakeSenderLocked() {
   // A sender already woken has not looked yet (it clears the flag when it
   // does) and will not sleep before it does: no second signal.
-  if (sender_woken_) return;
-  sender_woken_ = true;
-  sender_woken_flag_.store(true, std::memory_order_release);
+  if (sender_woken_.load(std::memory_order_relaxed)) return;
+  sender_woken_.store(true, std::memory_order_release);
   // No system call unless the sender is asleep (a spinning sender sees
   // the flag).
   sender_wake_.Signal();

@@ -309,10 +309,9 @@ class Producer {
   bool closing_ ABSL_GUARDED_BY(mu_) = false;
   std::atomic<bool> closed_{false};  // closing_, readable without mu_
   bool stop_sender_ ABSL_GUARDED_BY(mu_) = false;
-  bool sender_woken_ ABSL_GUARDED_BY(mu_) = false;
-  // sender_woken_, readable without mu_: the sender spins on it a moment
-  // before it sleeps (SpinForWake).
-  std::atomic<bool> sender_woken_flag_{false};
+  // Set (under mu_) when the sender is woken, cleared when it looks; read
+  // without mu_ by the sender's spin before it sleeps (SpinForWake).
+  std::atomic<bool> sender_woken_{false};
   CondVar sender_wake_;
   // Batches created and not yet completed, by id; Flush waits for those
   // up to its target. A leaf lock: taken under a queue's lock when a batch

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "producer/producer_internal.h"
 #include "runnel/producer.h"
+#include "util/mutex.h"
 
 namespace runnel {
 
@@ -25,12 +26,6 @@ namespace {
 // sleep and a context switch, for every batch.
 constexpr absl::Duration kSenderSpin = absl::Microseconds(20);
 
-void CpuRelax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
-
 }  // namespace
 
 bool Producer::SpinForWake() const {
@@ -38,7 +33,7 @@ bool Producer::SpinForWake() const {
       std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(kSenderSpin);
   while (true) {
     for (int i = 0; i < 64; ++i) {
-      if (sender_woken_flag_.load(std::memory_order_acquire)) return true;
+      if (sender_woken_.load(std::memory_order_acquire)) return true;
       CpuRelax();
     }
     if (std::chrono::steady_clock::now() >= deadline) return false;
@@ -62,7 +57,7 @@ void Producer::SenderLoop() {
     if (sent && SpinForWake()) continue;
     sent = false;
     MutexLock lock(&mu_);
-    if (!sender_woken_ && !stop_sender_) {
+    if (!sender_woken_.load(std::memory_order_relaxed) && !stop_sender_) {
       sender_wake_.WaitWithTimeout(&mu_, wait);
     }
   }
@@ -70,8 +65,7 @@ void Producer::SenderLoop() {
 
 bool Producer::CollectReady(Work* work, absl::Duration* wait) {
   MutexLock lock(&mu_);
-  sender_woken_ = false;
-  sender_woken_flag_.store(false, std::memory_order_relaxed);
+  sender_woken_.store(false, std::memory_order_relaxed);
   const absl::Time now = clock_->Now();
   // Waits are real time; with a simulated clock, look again soon.
   *wait = clock_ == Clock::Real() ? absl::Seconds(1) : absl::Milliseconds(5);

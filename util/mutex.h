@@ -49,6 +49,15 @@ inline constexpr size_t kCacheLineBytes = 64;
 
 class CondVar;
 
+// The body of a spin-wait loop: tells the CPU the thread is spinning
+// (x86 `pause`), which frees the sibling hyperthread and avoids the
+// memory-order mis-speculation penalty when the awaited write arrives.
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
 // An exclusive, non-reentrant lock.
 class ABSL_LOCKABLE Mutex {
  public:
@@ -80,12 +89,6 @@ class ABSL_LOCKABLE Mutex {
   friend class CondVar;
   // About 2-3 us of trying at most (a try is one compare-and-swap).
   static constexpr int kSpins = 64;
-
-  static void CpuRelax() {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-  }
 
   std::mutex mu_;
 };
