@@ -62,8 +62,17 @@ bool Prefaulter::NextPiece(Piece* piece) {
       const uint64_t resume =
           passed > front.offset ? passed + kPieceBytes : front.offset;
       if (resume >= end) {
+        // Nothing left to fault in, but a pending huge-page advice still
+        // applies to the rest of the region: without it a fast appender
+        // that overtook its first prefaulted chunk kept small pages for the
+        // whole segment (14k faults instead of 3.5k per 128 MiB, and
+        // half the append rate).
+        const bool advise = front.huge_pages;
+        const size_t from = front.offset;
         queue_.pop_front();
-        continue;
+        if (!advise) continue;
+        *piece = Piece{std::move(region), from, 0, true};
+        return true;
       }
       front.offset = static_cast<size_t>(resume);
     }
@@ -102,11 +111,13 @@ void Prefaulter::Loop() {
                             piece.region->capacity() - piece.offset)
           .IgnoreError();
     }
-    piece.region->Prefault(piece.offset, piece.length).IgnoreError();
+    if (piece.length > 0) {
+      piece.region->Prefault(piece.offset, piece.length).IgnoreError();
+    }
     piece.region.reset();
     mu_.Lock();
     busy_ = false;
-    ++pieces_done_;
+    if (piece.length > 0) ++pieces_done_;
     if (queue_.empty()) idle_.SignalAll();
   }
   mu_.Unlock();

@@ -18,6 +18,8 @@
 // what the appender already wrote — its `progress` — and one piece more,
 // so the two fault in different huge pages side by side instead of one
 // waiting for the other on the same page; it never falls further behind.
+// A task passed whole still gives its huge-page advice, which covers the
+// rest of the region.
 //
 //   auto progress = std::make_shared<std::atomic<uint64_t>>(0);
 //   Prefaulter::Default()->Enqueue(region, reserved, chunk, progress);
@@ -86,6 +88,7 @@ class Prefaulter {
     size_t offset = 0;
     size_t length = 0;
     bool advise_huge_pages = false;  // from offset to the capacity
+    // 0: advice only (the owner passed the whole task).
   };
   // Takes the next piece off the front task (dropping what its owner has
   // passed, and tasks whose region is gone); false if the queue ran empty.

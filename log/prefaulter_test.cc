@@ -114,6 +114,22 @@ TEST(PrefaulterTest, AdvisesHugePagesOncePerTaskUpToTheCapacity) {
   EXPECT_FALSE(region->MappedRegion::AdviseHugePages(kPiece, 4 * kPiece).ok());
 }
 
+TEST(PrefaulterTest, KeepsTheHugePageAdviceOfATaskTheOwnerPassed) {
+  constexpr size_t kPiece = Prefaulter::kPieceBytes;
+  std::vector<char> bytes(4 * kPiece);
+  auto region =
+      std::make_shared<AdviceRecorder>(bytes.data(), 2 * kPiece, 4 * kPiece);
+  // The owner wrote past the whole task before the thread got to it.
+  auto progress = std::make_shared<std::atomic<uint64_t>>(2 * kPiece);
+  Prefaulter prefaulter;
+  prefaulter.Enqueue(region, kPiece, kPiece, progress, /*huge_pages=*/true);
+  prefaulter.Drain();
+  EXPECT_EQ(prefaulter.pieces_done(), 0);  // nothing faulted in
+  ASSERT_EQ(region->advised.size(), 1u);   // but the advice was taken
+  EXPECT_EQ(region->advised[0], std::make_pair(kPiece, 3 * kPiece));
+  EXPECT_EQ(region.use_count(), 1);
+}
+
 TEST(PrefaulterTest, SkipsWhatTheOwnerAlreadyWrote) {
   constexpr size_t kPiece = Prefaulter::kPieceBytes;
   MemFileSystem fs;
