@@ -12,6 +12,7 @@
 #include "log/prefaulter.h"
 #include "log/segment.h"
 #include "runnel/clock.h"
+#include "util/streaming_copy.h"
 
 namespace runnel {
 namespace internal {
@@ -109,7 +110,11 @@ absl::Status Segment::Append(absl::string_view batch,
     }
     return PublishTail(header, position);
   }
-  std::memcpy(tail->data(), batch.data(), batch.size());
+  // Streaming stores: an appended batch is read later, if at all, by then
+  // from memory; a plain copy would read each line of the tail in first
+  // (util/streaming_copy.h). The copy's fence orders it before the stamp
+  // and the release store that publishes the batch.
+  StreamingCopy(tail->data(), batch.data(), batch.size());
   return CommitTail(header);
 }
 
