@@ -34,12 +34,9 @@ void StreamingCopy(void* dst, const void* src, size_t n) {
   // write-combining buffer sends to memory as one line write.
   for (; n >= kLine; n -= kLine, d += kLine, s += kLine) {
     const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
-    const __m128i b =
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16));
-    const __m128i c =
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 32));
-    const __m128i e =
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 48));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16));
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 32));
+    const __m128i e = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 48));
     _mm_stream_si128(reinterpret_cast<__m128i*>(d), a);
     _mm_stream_si128(reinterpret_cast<__m128i*>(d + 16), b);
     _mm_stream_si128(reinterpret_cast<__m128i*>(d + 32), c);
