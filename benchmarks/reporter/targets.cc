@@ -25,10 +25,10 @@ constexpr char kFreshPages[] =
     "perf; the pre-faulted limit does none of it (compare the fresh-file "
     "limit in the table).";
 constexpr char kRolls[] =
-    "Rolled segments are synced in the background since stop 20; what is "
-    "left is write-protect faults on recycled files whose pages writeback "
-    "cleaned (6-8k per 256 MiB), and the prefaulter and the background "
-    "syncer sharing the second core.";
+    "The appender's CPU matches the raw loop's since stop 22 (streaming "
+    "stores), but it waits for about half the run: partly its small syncs "
+    "at roll and retention queued behind the background sync of the "
+    "segment just rolled; the rest is not explained yet.";
 constexpr char kLmdbBar[] =
     "The machine: the raw memcpy + CRC32C loop itself is only about 10x "
     "LMDB here (see the limit's ratio), so no log that copies and "
